@@ -1,0 +1,36 @@
+# Sillok — `make setup` once (also run implicitly), then `make run`, `make test`, `make bench`.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.sillok-installed
+
+.PHONY: setup run test test-slow lint bench eval clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/setup.sh
+	bash scripts/setup.sh
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m app
+
+demo: $(STAMP)
+	$(PY) -m app.demo
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check app core ingest models tests bench scripts
+
+test: $(STAMP) lint
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q
+
+test-slow: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -m slow
+
+bench: $(STAMP)
+	$(PY) -m bench.run_all
+
+eval: $(STAMP)
+	$(PY) -m bench.bench_retrieval
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,187 @@
+"""The service facade: what the window, the CLI, the benchmarks and the tests call.
+
+`Sillok` owns the settings, the store, the vector index and the models, and hands out plain dataclasses.
+Nothing heavy is loaded in the constructor: Chroma, torch and llama.cpp are touched on first use, so the
+window can build a Sillok on its first paint and do the loading in a worker.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from core.cancel import CancelToken
+from core.errors import SillokError
+from core.settings import Settings, load_settings
+from core.types import CollectionInfo, DocumentInfo, Hit, IngestReport
+from ingest.pipeline import Pipeline, ProgressFn
+from ingest.store import COMMITTED, Store
+from ingest.vector_index import VectorIndex
+from models.embedding import Embedder
+
+COLLECTION_RE = re.compile(r"^[^\x00-\x1f/\\]{1,100}$")
+
+
+class Sillok:
+    def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
+        self.settings = settings or load_settings(**overrides)
+        home = self.settings.home
+        home.mkdir(parents=True, exist_ok=True)
+        self.store = Store(home / "sillok.db")
+        self.vectors = VectorIndex(home / "chroma")
+        self._embedder: Embedder | None = None
+        self._lock = threading.RLock()  # one writer: ingest/remove/re-embed never interleave
+
+    # -- components (lazy) -----------------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            s = self.settings
+            self._embedder = Embedder(
+                s.embedding_model, query_prefix=s.embedding_query_prefix,
+                passage_prefix=s.embedding_passage_prefix, batch_size=s.embedding_batch_size,
+                max_seq_length=s.embedding_max_seq_length, allow_download=s.allow_hub_download,
+            )
+        return self._embedder
+
+    @property
+    def pipeline(self) -> Pipeline:
+        s = self.settings
+        return Pipeline(self.store, self.vectors, self.embedder, s.chunk_size, s.chunk_min,
+                        s.max_file_mb * 1024 * 1024)
+
+    def retriever(self) -> Any:
+        from core.retrieval import Retriever
+
+        s = self.settings
+        return Retriever(self.store, self.vectors, self.embedder, candidates=s.candidates, rrf_k=s.rrf_k,
+                         merge_neighbours=s.merge_neighbours)
+
+    def _cid(self, collection: str, create: bool = False) -> int:
+        if not COLLECTION_RE.match(collection):
+            raise SillokError(f"invalid collection name {collection!r}: use 1–100 characters, no slashes")
+        cid = self.store.collection_id(collection, create=create)
+        if cid is None:
+            raise SillokError(f"no collection named {collection!r}; `sillok collections` lists them")
+        return cid
+
+    # -- collections ------------------------------------------------------------------------------
+    def create_collection(self, name: str) -> None:
+        self._cid(name, create=True)
+
+    def rename_collection(self, old: str, new: str) -> None:
+        self._cid(old)
+        if not COLLECTION_RE.match(new):
+            raise SillokError(f"invalid collection name {new!r}")
+        self.store.rename_collection(old, new)
+
+    def delete_collection(self, name: str) -> None:
+        with self._lock:
+            cid = self._cid(name)
+            self.vectors.drop(cid)
+            self.store.drop_collection(cid)
+
+    def collections(self) -> list[CollectionInfo]:
+        out = []
+        for cid, name, _key, model in self.store.collections():
+            docs, chunks = self.store.counts(cid)
+            out.append(CollectionInfo(name, docs, chunks, model))
+        return out
+
+    def documents(self, collection: str = "default") -> list[DocumentInfo]:
+        cid = self.store.collection_id(collection, create=False)
+        if cid is None:
+            return []
+        out = [
+            DocumentInfo(d.source, d.doc_id, "indexed", d.pages, d.chunks,
+                         datetime.fromtimestamp(d.added).isoformat(timespec="seconds"), "", d.title)
+            for d in self.store.documents(cid, state=COMMITTED)
+        ]
+        for source, status, reason, at in self.store.failures(cid):
+            out.append(DocumentInfo(source, "", status, 0, 0,
+                                    datetime.fromtimestamp(at).isoformat(timespec="seconds"), reason))
+        return sorted(out, key=lambda d: d.source)
+
+    # -- ingest / remove --------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[str | Path], collection: str = "default",
+               progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> IngestReport:
+        with self._lock:
+            cid = self._cid(collection, create=True)
+            return self.pipeline.ingest(cid, paths, progress, cancel)
+
+    def remove(self, path: str | Path, collection: str = "default") -> int:
+        """Remove a document (or every document under a folder) from every index."""
+        with self._lock:
+            cid = self._cid(collection)
+            target = str(Path(path).expanduser().resolve())
+            sources = {d.source for d in self.store.documents(cid)} | {f[0] for f in self.store.failures(cid)}
+            matches = [s for s in sources if s == target or s.startswith(target.rstrip("/\\") + "/")]
+            if not matches:
+                raise SillokError(f"{target} is not in collection {collection!r}")
+            return sum(self.pipeline.remove(cid, s) for s in matches)
+
+    # -- search -----------------------------------------------------------------------------------
+    def search(self, query: str, collection: str = "default", k: int | None = None,
+               sources: Sequence[str] | None = None, mode: str = "hybrid") -> list[Hit]:
+        if not query.strip():
+            raise SillokError("empty query")
+        cid = self._cid(collection)
+        with self._lock:
+            self.pipeline.ensure_embeddings(cid)
+        srcs = [str(Path(s).expanduser().resolve()) for s in sources] if sources else None
+        return self.retriever().search(cid, query, k or self.settings.top_k, srcs, mode)
+
+    # -- diagnostics ------------------------------------------------------------------------------
+    def doctor(self) -> dict[str, Any]:
+        """Versions, paths, models and GPU backend, for `sillok doctor` and the About box."""
+        import importlib.metadata as md
+        import platform
+
+        def version(pkg: str) -> str:
+            try:
+                return md.version(pkg)
+            except md.PackageNotFoundError:
+                return "not installed"
+
+        info: dict[str, Any] = {
+            "sillok": version("sillok"),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "data_dir": str(self.settings.home),
+            "embedding_model": self.embedder.name,
+            "embedding_source": self.embedder.source,
+            "versions": {p: version(p) for p in ("chromadb", "sentence-transformers", "torch", "kiwipiepy",
+                                                 "llama_cpp_python", "langchain-core", "PySide6")},
+        }
+        try:
+            from models.gpu import detect_backend
+
+            info["gpu_backend"] = detect_backend()
+        except Exception as exc:  # noqa: BLE001 - doctor reports, it never fails
+            info["gpu_backend"] = f"unknown ({exc})"
+        try:
+            from models.defaults import default_llm_path
+
+            info["llm_model"] = self.settings.llm_model if self.settings.llm_model != "default" else str(default_llm_path())
+        except Exception as exc:  # noqa: BLE001
+            info["llm_model"] = f"unknown ({exc})"
+        return info
+
+    # -- answering (implemented in core.answering; kept here so every caller has one facade) -----
+    def ask(self, question: str, collection: str = "default", *, conversation_id: str | None = None,
+            on_token: Any = None, cancel: CancelToken | None = None, sources: Sequence[str] | None = None) -> Any:
+        """Answer from the collection's documents, streaming pieces to `on_token`; returns an Answer."""
+        from core.answering import ask
+
+        return ask(self, question, collection, conversation_id=conversation_id, on_token=on_token,
+                   cancel=cancel, sources=sources)
+
+    def conversations(self) -> Any:
+        """The persisted conversations store (core.conversations.Conversations)."""
+        from core.answering import conversations
+
+        return conversations(self)

@@ -1,0 +1,123 @@
+"""One settings object, resolved once: defaults → machine-wide file → user file → environment → flags.
+
+Why this order: IT sets office-wide values (model path, data folder, team servers) in a machine-wide
+file, a person overrides them in the window (user file), and scripts/tests override with SILLOK_*
+variables or CLI flags. No other module reads environment variables on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+USER_FILE = "settings.json"
+
+
+def default_home() -> Path:
+    """The OS's per-user data folder (e.g. ~/.local/share/Sillok, ~/Library/Application Support/Sillok)."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("Sillok", appauthor=False))
+
+
+def machine_settings_file() -> Path:
+    """Where IT puts the machine-wide settings (read before the user's own)."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("PROGRAMDATA", r"C:\ProgramData"))
+        return base / "Sillok" / USER_FILE
+    if sys.platform == "darwin":
+        return Path("/Library/Application Support/Sillok") / USER_FILE
+    return Path("/etc/sillok") / USER_FILE
+
+
+class Settings(BaseSettings):
+    """Every tunable of Sillok. Field docs are what the settings window and `sillok doctor` show."""
+
+    model_config = SettingsConfigDict(env_prefix="SILLOK_", extra="ignore")
+
+    home: Path = Field(default_factory=default_home, description="data folder (indexes, manifest, logs)")
+    # Embeddings: "default" is the bundled all-MiniLM-L6-v2; otherwise a folder or (online) a hub id.
+    embedding_model: str = "default"
+    embedding_query_prefix: str | None = None  # None → decided per model (e5: "query: ")
+    embedding_passage_prefix: str | None = None
+    embedding_batch_size: int = 32
+    embedding_max_seq_length: int = 256
+    allow_hub_download: bool = False
+    # Chunking (characters): structure first, size second.
+    chunk_size: int = 900
+    chunk_min: int = 200
+    # Retrieval
+    top_k: int = 5
+    candidates: int = 50
+    rrf_k: int = 60
+    merge_neighbours: bool = True
+    # Answering
+    llm_model: str = "default"
+    chat_format: str | None = None
+    n_ctx: int = 4096
+    n_gpu_layers: int | str = "auto"
+    temperature: float = 0.0
+    max_answer_tokens: int = 384
+    min_relevance: float = 0.0
+    # Limits
+    max_file_mb: int = 200
+    gpu: str = ""  # "cuda" asks the build for CUDA; runtime offload is decided by n_gpu_layers
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Highest priority first: flags (init), environment, then the JSON files (see load_settings).
+        return (init_settings, env_settings)
+
+    @property
+    def user_file(self) -> Path:
+        return self.home / USER_FILE
+
+    def save_user_values(self, values: dict[str, Any]) -> None:
+        """Persist values the person chose (window settings) into the user file, keeping others."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        current = _read_json(self.user_file)
+        current.update({k: (str(v) if isinstance(v, Path) else v) for k, v in values.items()})
+        tmp = self.user_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(current, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp, self.user_file)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        from core.errors import SillokError
+
+        raise SillokError(f"settings file {path} is not valid JSON ({exc}); fix or delete it") from exc
+    return data if isinstance(data, dict) else {}
+
+
+def load_settings(machine_file: Path | None = None, **flags: Any) -> Settings:
+    """Resolve settings in order: defaults → machine file → user file → env → flags (None flags ignored)."""
+    flags = {k: v for k, v in flags.items() if v is not None}
+    env_file = os.environ.get("SILLOK_MACHINE_SETTINGS")
+    machine = _read_json(machine_file or (Path(env_file) if env_file else machine_settings_file()))
+    # The home folder decides where the user file is, so resolve it first with the same order.
+    probe = Settings(**{**machine, **flags})
+    user = _read_json(probe.home / USER_FILE)
+    merged = {**machine, **user}
+    # Environment beats files: drop file values for which a SILLOK_ variable is set.
+    for key in list(merged):
+        if f"SILLOK_{key.upper()}" in os.environ:
+            merged.pop(key)
+    return Settings(**{**merged, **flags})

