@@ -1,0 +1,86 @@
+"""Document loaders: one function per format, one entry point, one error type.
+
+``load`` turns a file into a :class:`~core.types.Document` (Markdown-style headings, "a | b" table
+rows, paragraphs separated by blank lines) or raises :class:`~core.errors.LoadError` with a short
+human reason — :class:`~core.errors.NeedsOCR` for scans. Nothing else escapes: ingestion of a whole
+folder must survive any single bad file and tell the person which one and why.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from core.errors import LoadError
+from core.types import Document
+from ingest.loaders.limits import DEFAULT_MAX_BYTES, check_file_size
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
+    {".pdf", ".docx", ".hwp", ".hwpx", ".html", ".htm", ".txt", ".md"}
+)
+
+__all__ = ["SUPPORTED_SUFFIXES", "is_supported", "load"]
+
+
+def is_supported(path: str | Path) -> bool:
+    return Path(path).suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise LoadError(path, f"cannot read file ({exc.strerror or exc})") from exc
+
+
+def _by_path(suffix: str) -> Callable[[Path], Document]:
+    if suffix == ".pdf":
+        from ingest.loaders.pdf import load_pdf
+
+        return load_pdf
+    if suffix == ".docx":
+        from ingest.loaders.docx import load_docx
+
+        return load_docx
+    if suffix == ".hwp":
+        from ingest.loaders.hwp import load_hwp
+
+        return load_hwp
+    from ingest.loaders.hwpx import load_hwpx
+
+    return load_hwpx
+
+
+def load(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Load one file; raise LoadError (or NeedsOCR) for anything that cannot give text."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise LoadError(path, f"unsupported file type ({suffix or 'no extension'})")
+    check_file_size(path, max_bytes)
+    try:
+        if suffix in (".txt", ".md"):
+            from ingest.loaders.text import load_text
+
+            doc = load_text(path, _read(path))
+        elif suffix in (".html", ".htm"):
+            from ingest.loaders.html import load_html
+
+            doc = load_html(path, _read(path))
+        else:
+            doc = _by_path(suffix)(path)
+    except LoadError:
+        raise
+    except RecursionError as exc:
+        raise LoadError(path, "document too deeply nested to read") from exc
+    except MemoryError as exc:
+        raise LoadError(path, "not enough memory to read this file") from exc
+    except Exception as exc:  # last guard: a library bug must not abort a whole ingest run
+        log.exception("unexpected error loading %s", path)
+        raise LoadError(path, f"unreadable file ({type(exc).__name__})") from exc
+    if not any(page.text.strip() for page in doc.pages):
+        raise LoadError(path, "no text found")
+    return doc
