@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from core.types import Hit
 from ingest.analyzer import analyse_query
+from ingest.doc_names import named_in
 from ingest.store import Store
 from ingest.vector_index import VectorIndex
 from models.embedding import Embedder
@@ -59,6 +60,7 @@ class Retriever:
         """Top-k hits for `query`; mode is hybrid, dense or keyword (the latter two for benchmarks)."""
         lists: dict[str, list[tuple[int, float]]] = {}
         w = weights_for(query, self.embedder.name)
+        sources = self.route(cid, query, sources)
         if mode in ("hybrid", "keyword"):
             lists["keyword"] = self.store.keyword_search(cid, analyse_query(query), self.candidates, sources)
         if mode in ("hybrid", "dense") and (mode == "dense" or w.dense > 0):
@@ -66,6 +68,18 @@ class Retriever:
             lists["dense"] = self.vectors.query(cid, self.embedder.key, vec, self.candidates, sources)
         fused = rrf(lists, {"dense": w.dense, "keyword": w.keyword}, self.rrf_k)
         return self._hits(cid, fused, k)
+
+    def route(self, cid: int, query: str, sources: Sequence[str] | None) -> Sequence[str] | None:
+        """Restrict the search to the documents the query names, if it names any (see ingest.doc_names)."""
+        names = self.store.doc_names(cid)
+        named = named_in(query, {d: n for d, (_, n) in names.items()})
+        if not named:
+            return sources
+        routed = [names[d][0] for d in named]
+        if sources:
+            routed = [s for s in routed if s in set(sources)]
+            return routed or sources
+        return routed
 
     def _hits(self, cid: int, fused: list[tuple[int, float, dict[str, int]]], k: int) -> list[Hit]:
         pool = fused[: max(k * 4, k + 10)]

@@ -21,6 +21,7 @@ from core.types import Chunk, FileResult, IngestReport, Progress
 from ingest import loaders
 from ingest.analyzer import analyse
 from ingest.chunking import chunk_document
+from ingest.doc_names import document_names
 from ingest.store import COMMITTED, DELETING, PENDING, DocRow, Store
 from ingest.vector_index import VectorIndex
 from models.embedding import Embedder
@@ -35,6 +36,7 @@ class _Parsed:
     doc: DocRow
     chunks: list[Chunk]
     replaces: list[str]
+    names: list[str]
 
 
 def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResult]]:
@@ -213,7 +215,8 @@ class Pipeline:
             return self._fail(cid, source, "failed", "no text found", report)
         row = DocRow(cid, doc_id, source, sha, size, PENDING, title, doc.format,
                      len(doc.pages), len(chunks), time.time())
-        return _Parsed(path, row, chunks, [d.doc_id for d in existing])
+        names = document_names(path, title, doc.pages[0].text)
+        return _Parsed(path, row, chunks, [d.doc_id for d in existing], names)
 
     def _fail(self, cid: int, source: str, status: str, reason: str, report: IngestReport) -> None:
         self.store.record_failure(cid, source, status, reason)
@@ -231,7 +234,7 @@ class Pipeline:
         with self.store.tx():
             for p in batch:
                 terms = [" ".join(analyse(indexed_text(c))) for c in p.chunks]
-                all_rowids += self.store.add_pending(cid, p.doc, p.chunks, terms)
+                all_rowids += self.store.add_pending(cid, p.doc, p.chunks, terms, p.names)
                 texts += [indexed_text(c) for c in p.chunks]
                 doc_ids += [c.doc_id for c in p.chunks]
                 sources += [c.source for c in p.chunks]

@@ -38,6 +38,9 @@ CREATE TABLE IF NOT EXISTS chunks (
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, heading TEXT NOT NULL, article TEXT,
     title TEXT NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (collection_id, doc_id, ordinal);
+CREATE TABLE IF NOT EXISTS doc_names (
+    collection_id INTEGER NOT NULL, doc_id TEXT NOT NULL, name TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS doc_names_doc ON doc_names (collection_id, doc_id);
 """
 
 # Committed states: what search may return. Others are mid-flight and are cleaned up on start.
@@ -114,7 +117,7 @@ class Store:
 
     def drop_collection(self, cid: int) -> None:
         with self.tx():
-            for table in ("documents", "failures", "chunks"):
+            for table in ("documents", "failures", "chunks", "doc_names"):
                 self.db.execute(f"DELETE FROM {table} WHERE collection_id=?", (cid,))
             self.db.execute(f"DROP TABLE IF EXISTS fts_{cid}")
             self.db.execute("DELETE FROM collections WHERE id=?", (cid,))
@@ -146,10 +149,12 @@ class Store:
         with self._lock:
             self.db.execute("DELETE FROM failures WHERE collection_id=? AND source=?", (cid, source))
 
-    def add_pending(self, cid: int, doc: DocRow, chunks: Sequence[Chunk], terms: Sequence[str]) -> list[int]:
-        """Write a document as pending with its chunks and keyword terms; returns the chunk rowids."""
+    def add_pending(self, cid: int, doc: DocRow, chunks: Sequence[Chunk], terms: Sequence[str],
+                    names: Sequence[str] = ()) -> list[int]:
+        """Write a document as pending with its chunks, keyword terms and names; returns chunk rowids."""
         rowids: list[int] = []
         with self._lock:
+            self.db.executemany("INSERT INTO doc_names VALUES (?, ?, ?)", [(cid, doc.doc_id, n) for n in names])
             self.db.execute(
                 "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (cid, doc.doc_id, doc.source, doc.sha256, doc.size, PENDING, doc.title, doc.format,
@@ -181,7 +186,24 @@ class Store:
                 "SELECT rowid FROM chunks WHERE collection_id=? AND doc_id=?", (cid, doc_id))]
             self.db.executemany(f"DELETE FROM fts_{cid} WHERE rowid=?", [(r,) for r in rowids])
             self.db.execute("DELETE FROM chunks WHERE collection_id=? AND doc_id=?", (cid, doc_id))
+            self.db.execute("DELETE FROM doc_names WHERE collection_id=? AND doc_id=?", (cid, doc_id))
             self.db.execute("DELETE FROM documents WHERE collection_id=? AND doc_id=?", (cid, doc_id))
+
+    def doc_names(self, cid: int) -> dict[str, tuple[str, list[str]]]:
+        """doc_id → (source, names) for committed documents; cached until the database changes."""
+        with self._lock:
+            version = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes, cid)
+            if getattr(self, "_names_version", None) != version:
+                rows = self.db.execute(
+                    "SELECT n.doc_id, d.source, n.name FROM doc_names n JOIN documents d"
+                    " ON d.collection_id=n.collection_id AND d.doc_id=n.doc_id WHERE n.collection_id=? AND d.state=?",
+                    (cid, COMMITTED),
+                )
+                names: dict[str, tuple[str, list[str]]] = {}
+                for doc_id, source, name in rows:
+                    names.setdefault(doc_id, (source, []))[1].append(name)
+                self._names, self._names_version = names, version
+            return self._names
 
     # -- chunks ---------------------------------------------------------------------------------
     def chunk_rows(self, rowids: Sequence[int]) -> dict[int, sqlite3.Row]:

@@ -1,0 +1,260 @@
+"""Answer a question from a collection: rewrite a follow-up, retrieve, decide, stream, cite, persist.
+
+Why the relevance gate comes before the model: a small local model asked about passages that do not
+hold the answer still answers (from its own memory, wrongly). Fused RRF scores say nothing absolute
+("best of a bad lot" scores like a good hit), so besides `settings.min_relevance` the gate requires
+that some hit shares a real query term with the question (it came from the keyword list, or a query
+term of 2+ characters occurs in its text). When nothing passes, the answer is a plain "not found"
+and the model is never loaded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from core.cancel import CancelToken
+from core.chain import NotRelevant, build_chain, to_lc_messages
+from core.citations import parse_answer
+from core.conversations import Conversations
+from core.errors import SillokError
+from core.langchain_retriever import SillokRetriever, document_to_hit
+from core.llm_holder import holder_for
+from core.prompting import NOT_FOUND, answer_messages, language, rewrite_messages
+from core.types import Answer, Hit
+from ingest.analyzer import analyse, analyse_query
+
+OnToken = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class RelevanceGate:
+    """When retrieved passages are worth showing to the model. `min_score` None → settings.min_relevance."""
+
+    min_score: float | None = None
+    require_term: bool = True  # a hit must share a query term (see module docstring)
+    min_term_len: int = 2
+    keyword_counts: bool = True  # a hit ranked by the keyword index shares a (stemmed) term by definition
+
+    def relevant(self, question: str, hits: Sequence[Hit], min_relevance: float = 0.0) -> bool:
+        if not hits:
+            return False
+        floor = self.min_score if self.min_score is not None else min_relevance
+        if max(h.score for h in hits) < floor:
+            return False
+        if not self.require_term:
+            return True
+        if self.keyword_counts and any("keyword" in h.ranks for h in hits):
+            return True
+        terms = [t for t in analyse_query(question) if len(t) >= self.min_term_len]
+        return any(t in h.text.lower() for h in hits for t in terms)
+
+
+DEFAULT_GATE = RelevanceGate()
+REWRITE_MAX_TOKENS = 48
+
+_CONVS: weakref.WeakKeyDictionary[Any, Conversations] = weakref.WeakKeyDictionary()
+_CONVS_LOCK = threading.Lock()
+
+
+def conversations(svc: Any) -> Conversations:
+    """The conversations store of this Sillok (`<home>/conversations.db`), opened once."""
+    with _CONVS_LOCK:
+        store = _CONVS.get(svc)
+        if store is None:
+            store = _CONVS[svc] = Conversations(svc.settings.home / "conversations.db")
+        return store
+
+
+def local_chat_model(svc: Any) -> Any:
+    """The LangChain chat model over this Sillok's (lazily loaded) LocalLLM."""
+    from models.langchain_chat import LocalChatModel
+
+    s = svc.settings
+    return LocalChatModel(llm=holder_for(svc).get(s), max_tokens=s.max_answer_tokens, temperature=s.temperature)
+
+
+@dataclass
+class _Run:
+    """What the prompt step learnt, read back by `ask` after streaming."""
+
+    hits: list[Hit] = dataclasses.field(default_factory=list)
+    model: Any = None
+    retrieved_at: float = 0.0
+    generate_at: float = 0.0
+
+
+def ask(svc: Any, question: str, collection: str = "default", *, conversation_id: str | None = None,
+        on_token: OnToken | None = None, cancel: CancelToken | None = None,
+        sources: Sequence[str] | None = None, chat_model: Any = None,
+        gate: RelevanceGate = DEFAULT_GATE) -> Answer:
+    """See module docstring. `chat_model` (any LangChain BaseChatModel) replaces the local model."""
+    t0 = time.perf_counter()
+    question = question.strip()
+    if not question:
+        raise SillokError("empty question")
+    settings = svc.settings
+    convs = conversations(svc)
+    history: list[tuple[str, str]] = []
+    if conversation_id is not None:
+        convs.get(conversation_id)  # unknown id → SillokError before any work
+        history = [(t.question, t.answer) for t in convs.turns(conversation_id) if t.found and not t.cancelled]
+    run = _Run()
+
+    def model() -> Any:
+        if run.model is None:
+            run.model = chat_model if chat_model is not None else local_chat_model(svc)
+        return run.model
+
+    standalone = rewrite_question(model(), question, history, cancel) if history else question
+    t_search = time.perf_counter()
+
+    def prompt(x: dict[str, Any]) -> Any:
+        run.retrieved_at = time.perf_counter()
+        hits = [document_to_hit(d) for d in x["docs"]]
+        if not gate.relevant(standalone, hits, settings.min_relevance):
+            raise NotRelevant(hits)
+        m = model()
+        msgs, run.hits = answer_messages(
+            question, hits, history, n_ctx=_n_ctx(m, settings.n_ctx),
+            max_answer_tokens=settings.max_answer_tokens, count=_counter(m), prompt_tokens=_prompt_counter(m))
+        run.generate_at = time.perf_counter()
+        return to_lc_messages(msgs)
+
+    def bound_model() -> Any:
+        m = model()
+        return m.bind(cancel=cancel) if cancel is not None and _local_llm(m) is not None else m
+
+    retriever = SillokRetriever(svc=svc, collection=collection, k=settings.top_k,
+                                sources=list(sources) if sources else None)
+    chain = build_chain(retriever, bound_model, prompt)
+    pieces: list[str] = []
+    first: float | None = None
+    stream = chain.stream({"query": standalone})
+    try:
+        for piece in stream:
+            if cancel is not None and cancel.cancelled:
+                break
+            if not piece:
+                continue
+            first = first or time.perf_counter()
+            pieces.append(piece)
+            if on_token is not None:
+                on_token(piece)
+    except NotRelevant as nr:
+        return _not_found(convs, question, standalone, collection, conversation_id, nr.hits, t0, t_search,
+                          run.retrieved_at, on_token)
+    finally:
+        stream.close()
+    end = time.perf_counter()
+    cancelled = bool(cancel is not None and cancel.cancelled)
+    text = "".join(pieces).strip()
+    parsed = parse_answer(text, run.hits)
+    timings = _timings(run, t0, t_search, first, end, len(pieces))
+    cid = conversation_id or convs.create(collection, question)
+    convs.add_turn(cid, question, text, [dataclasses.asdict(c) for c in parsed.citations], cancelled=cancelled)
+    return Answer(question, text, True, parsed.citations, run.hits, parsed.uncited, parsed.dropped, timings,
+                  cancelled, cid, standalone)
+
+
+def _not_found(convs: Conversations, question: str, standalone: str, collection: str,
+               conversation_id: str | None, hits: list[Hit], t0: float, t_search: float, retrieved_at: float,
+               on_token: OnToken | None) -> Answer:
+    text = NOT_FOUND[language(question)]
+    if on_token is not None:
+        on_token(text)  # so a UI that only renders streamed pieces still shows the reply
+    cid = conversation_id or convs.create(collection, question)
+    convs.add_turn(cid, question, text, [], found=False)
+    end = time.perf_counter()
+    timings = {"rewrite_ms": _ms(t0, t_search), "retrieval_ms": _ms(t_search, retrieved_at or end),
+               "first_token_ms": 0.0, "total_ms": _ms(t0, end), "tokens_per_s": 0.0, "prompt_tokens": 0,
+               "reused_tokens": 0}
+    return Answer(question, text, False, hits=hits, timings=timings, conversation_id=cid,
+                  standalone_query=standalone)
+
+
+def rewrite_question(model: Any, question: str, history: Sequence[tuple[str, str]],
+                     cancel: CancelToken | None = None) -> str:
+    """A follow-up ("what about night work?") as a standalone search query.
+
+    The model is asked first (same system + history prefix as the answer, so its KV cache serves
+    both). Its reply is kept only if it adds a term from the conversation and keeps one from the
+    follow-up; otherwise (small models mostly echo the follow-up) the previous question is prepended,
+    with the follow-up last so the query analyser weights its terms double.
+    """
+    if cancel is not None and cancel.cancelled:
+        return question
+    llm = _local_llm(model)
+    m = model.bind(max_tokens=REWRITE_MAX_TOKENS, cancel=cancel) if llm is not None else model
+    reply = m.invoke(to_lc_messages(rewrite_messages(question, history)))
+    candidate = _first_line(reply.content if isinstance(reply.content, str) else str(reply.content))
+    q_terms = set(analyse(question))
+    convo_terms = set(analyse(" ".join(f"{q} {a}" for q, a in history[-2:])))
+    c_terms = set(analyse(candidate))
+    if candidate and len(candidate) <= 300 and (c_terms & q_terms or not q_terms) and (c_terms - q_terms) & convo_terms:
+        return candidate
+    prev = history[-1][0].strip()
+    return f"{prev} {question}" if prev else question
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        line = line.strip().strip('"“”\'').strip()
+        for prefix in ("standalone question:", "rewritten question:", "question:"):
+            if line.lower().startswith(prefix):
+                line = line[len(prefix):].strip()
+        if line:
+            return line
+    return ""
+
+
+def _local_llm(model: Any) -> Any:
+    """The LocalLLM behind a LocalChatModel, else None (any other LangChain model)."""
+    from models.langchain_chat import LocalChatModel
+
+    return model.llm if isinstance(model, LocalChatModel) else None
+
+
+def _n_ctx(model: Any, default: int) -> int:
+    llm = _local_llm(model)
+    return int(llm.info.n_ctx) if llm is not None else default
+
+
+def _counter(model: Any) -> Callable[[str], int]:
+    llm = _local_llm(model)
+    if llm is not None:
+        return llm.count_tokens
+    return lambda text: len(text.encode("utf-8")) // 3 + 1  # no tokenizer: err on the long side
+
+
+def _prompt_counter(model: Any) -> Callable[[list[dict[str, str]]], int] | None:
+    llm = _local_llm(model)
+    if llm is None:
+        return None
+    return lambda msgs: len(llm.tokenize_prompt(llm.render(msgs)))
+
+
+def _ms(a: float, b: float) -> float:
+    return round((b - a) * 1000, 1)
+
+
+def _timings(run: _Run, t0: float, t_search: float, first: float | None, end: float,
+             n_pieces: int) -> dict[str, float]:
+    llm = _local_llm(run.model)
+    t = llm.last_timings if llm is not None else None
+    out = {"rewrite_ms": _ms(t0, t_search), "retrieval_ms": _ms(t_search, run.retrieved_at or end),
+           "total_ms": _ms(t0, end)}
+    if t is not None:
+        out.update(first_token_ms=round(t.first_token_ms, 1), tokens_per_s=round(t.tokens_per_s, 2),
+                   prompt_tokens=t.prompt_tokens, reused_tokens=t.reused_tokens)
+    else:
+        gen = end - (first or end)
+        out.update(first_token_ms=_ms(run.generate_at or end, first or end),
+                   tokens_per_s=round((n_pieces - 1) / gen, 2) if n_pieces > 1 and gen > 0 else 0.0,
+                   prompt_tokens=0, reused_tokens=0)
+    return out
