@@ -145,7 +145,7 @@ def test_embedding_model_change_reembeds_without_mixing(tmp_path: Path, corpus: 
     a = Sillok(home=home)
     a.ingest([corpus])
     docs, chunks = _consistent(a)
-    b = Sillok(home=home, embedding_max_seq_length=128)  # a different vector space key
+    b = Sillok(home=home, embedding_max_seq_length=256)  # a different vector space key
     assert b.embedder.key != a.embedder.key
     assert b.search("glucose metformin")  # re-embeds on first use
     cid = b.store.collection_id("default")
