@@ -95,6 +95,14 @@ class Settings(BaseSettings):
         tmp = self.user_file.with_suffix(".tmp")
         tmp.write_text(json.dumps(current, ensure_ascii=False, indent=2), encoding="utf-8")
         os.replace(tmp, self.user_file)
+        new_home = values.get("home")
+        if new_home and Path(new_home) != self.home:
+            # Leave a pointer where the next start looks first, then start the new folder's file.
+            pointer = default_home() / USER_FILE
+            pointer.parent.mkdir(parents=True, exist_ok=True)
+            data = _read_json(pointer)
+            data["home"] = str(new_home)
+            pointer.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -114,7 +122,12 @@ def load_settings(machine_file: Path | None = None, **flags: Any) -> Settings:
     flags = {k: v for k, v in flags.items() if v is not None}
     env_file = os.environ.get("SILLOK_MACHINE_SETTINGS")
     machine = _read_json(machine_file or (Path(env_file) if env_file else machine_settings_file()))
-    # The home folder decides where the user file is, so resolve it first with the same order.
+    # The home folder decides where the user file is, so resolve it first with the same order. A
+    # person who moved the data folder left a pointer in the default folder's settings file.
+    if "home" not in flags and "SILLOK_HOME" not in os.environ:
+        pointer = _read_json(default_home() / USER_FILE).get("home")
+        if pointer and "home" not in machine:
+            machine = {**machine, "home": pointer}
     probe = Settings(**{**machine, **flags})
     user = _read_json(probe.home / USER_FILE)
     merged = {**machine, **user}

@@ -1,0 +1,257 @@
+"""The conversation: questions and streamed answers rendered as Markdown, citations as links.
+
+Tokens arrive on the worker thread into a `TokenBuffer` (a deque, no Qt); a UI-thread timer drains it
+and re-renders the transcript in batches (Spyder's lesson: never one repaint per token).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.desktop.i18n import tr
+
+CITE_RE = re.compile(r"\[(\d{1,3})\]")
+RENDER_MS = 120
+
+
+class TokenBuffer:
+    """Filled by the worker (``append``), drained by the UI timer (``drain``); deque ops are atomic."""
+
+    def __init__(self) -> None:
+        self._parts: deque[str] = deque()
+
+    def append(self, text: str) -> None:
+        self._parts.append(text)
+
+    def drain(self) -> str:
+        out = []
+        while self._parts:
+            out.append(self._parts.popleft())
+        return "".join(out)
+
+
+@dataclass
+class Turn:
+    question: str
+    text: str = ""
+    citations: list[Any] = field(default_factory=list)
+    state: str = "streaming"  # streaming | done | stopped | error
+
+    def cited(self, n: int) -> Any:
+        return next((c for c in self.citations if c.n == n), None)
+
+
+def source_label(c: Any) -> str:
+    name = str(c.source).replace("\\", "/").rsplit("/", 1)[-1]
+    where = f", {tr('p.')} {c.page}" if c.page else ""
+    art = f", {c.article}" if getattr(c, "article", None) else ""
+    return f"{name}{where}{art}"
+
+
+def _md_escape(text: str) -> str:
+    return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
+
+
+def render_turn(i: int, t: Turn) -> str:
+    known = {c.n for c in t.citations}
+
+    def link(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        return f"[\\[{n}\\]](cite:{i}-{n})" if n in known else m.group(0)
+
+    body = CITE_RE.sub(link, t.text) if t.state != "streaming" else t.text
+    parts = [f"#### {_md_escape(t.question)}", body or ("…" if t.state == "streaming" else "")]
+    if t.state == "stopped":
+        parts.append(f"*{tr('(stopped)')}*")
+    elif t.state == "error":
+        parts.append(f"**{tr('Error')}:** {_md_escape(t.text)}" if not body else "")
+    if t.citations:
+        refs = " · ".join(f"[\\[{c.n}\\]](cite:{i}-{c.n}) {_md_escape(source_label(c))}" for c in t.citations)
+        parts.append(f"{tr('Sources')}: {refs}")
+    if t.state in ("done", "stopped") and t.text:
+        parts.append(f"[{tr('Copy')}](copy:{i}) · [{tr('Export…')}](export:{i})")
+    return "\n\n".join(p for p in parts if p)
+
+
+class ChatInput(QPlainTextEdit):
+    """Enter sends, Shift+Enter inserts a newline."""
+
+    submitted = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(False)  # file drops go to the window (ingest), not into the question
+        self.setTabChangesFocus(True)
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            e.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            self.submitted.emit()
+            return
+        super().keyPressEvent(e)
+
+
+class ChatView(QWidget):
+    askRequested = Signal(str)  # noqa: N815
+    stopRequested = Signal()  # noqa: N815
+    citationClicked = Signal(object)  # noqa: N815 - a core.types.Citation
+    copyRequested = Signal(int)  # noqa: N815
+    exportRequested = Signal(int)  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.turns: list[Turn] = []
+        self.buffer = TokenBuffer()
+        self.renders = 0  # how many times the transcript was re-rendered (tests, bench)
+        self.hint = ""
+        self.title = QLabel()
+        self.title.setObjectName("chatTitle")
+        self.transcript = QTextBrowser()
+        self.transcript.setOpenLinks(False)
+        self.transcript.setAcceptDrops(False)
+        self.transcript.anchorClicked.connect(self._on_link)
+        self.input = ChatInput()
+        self.input.setMaximumHeight(96)
+        self.input.submitted.connect(self._submit)
+        self.send_btn = QPushButton()
+        self.send_btn.clicked.connect(self._submit)
+        self.stop_btn = QPushButton()
+        self.stop_btn.setEnabled(False)
+        self.stop_btn.clicked.connect(self.stopRequested)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.send_btn)
+        buttons.addWidget(self.stop_btn)
+        buttons.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.input, 1)
+        row.addLayout(buttons)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.title)
+        lay.addWidget(self.transcript, 1)
+        lay.addLayout(row)
+        self._timer = QTimer(self)
+        self._timer.setInterval(RENDER_MS)
+        self._timer.timeout.connect(self._flush)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.send_btn.setText(tr("Send"))
+        self.send_btn.setToolTip(tr("Send the question (Enter); Shift+Enter for a new line"))
+        self.stop_btn.setText(tr("Stop"))
+        self.stop_btn.setToolTip(tr("Stop the answer (Esc)"))
+        self.input.setPlaceholderText(tr("Ask a question about your documents…"))
+        self.render()
+
+    # -- state --------------------------------------------------------------------------------------
+    @property
+    def generating(self) -> bool:
+        return bool(self.turns) and self.turns[-1].state == "streaming"
+
+    def set_hint(self, text: str) -> None:
+        self.hint = text
+        self.render()
+
+    def set_turns(self, turns: list[Turn]) -> None:
+        self._timer.stop()
+        self.buffer.drain()
+        self.turns = turns
+        self._set_generating(False)
+        self.render()
+
+    def begin_turn(self, question: str) -> None:
+        self.buffer.drain()
+        self.turns.append(Turn(question))
+        self._set_generating(True)
+        self._timer.start()
+        self.render()
+
+    def finish_turn(self, answer: Any) -> None:
+        """``answer`` is a core.types.Answer, or None when the job was cancelled before it began."""
+        self._timer.stop()
+        if not self.turns:
+            return
+        t = self.turns[-1]
+        t.text += self.buffer.drain()
+        if answer is not None:
+            t.text = answer.text or t.text
+            t.citations = list(answer.citations)
+        stopped = answer is None or getattr(answer, "cancelled", False)
+        t.state = "stopped" if stopped else "done"
+        self._set_generating(False)
+        self.render()
+
+    def fail_turn(self, message: str) -> None:
+        self._timer.stop()
+        self.buffer.drain()
+        if self.turns:
+            self.turns[-1].text, self.turns[-1].state = message, "error"
+        self._set_generating(False)
+        self.render()
+
+    def _set_generating(self, on: bool) -> None:
+        self.stop_btn.setEnabled(on)
+        self.send_btn.setEnabled(not on)
+
+    # -- rendering ----------------------------------------------------------------------------------
+    def _flush(self) -> None:
+        text = self.buffer.drain()
+        if text and self.turns:
+            self.turns[-1].text += text
+            self.render()
+
+    def render(self) -> None:
+        bar = self.transcript.verticalScrollBar()
+        at_end = bar.value() >= bar.maximum() - 4
+        if not self.turns:
+            self.transcript.setMarkdown(self.hint)
+        else:
+            self.transcript.setMarkdown("\n\n---\n\n".join(render_turn(i, t) for i, t in enumerate(self.turns)))
+        self.renders += 1
+        if at_end:
+            bar.setValue(bar.maximum())
+
+    def markdown_of(self, i: int) -> str:
+        """One answer with its question and sources, for copying/exporting."""
+        t = self.turns[i]
+        lines = [f"# {t.question}", "", t.text.strip(), ""]
+        if t.citations:
+            lines += [f"## {tr('Sources')}", ""]
+            lines += [f"[{c.n}] {c.source}" + (f", {tr('p.')} {c.page}" if c.page else "")
+                      + (f"\n    > {c.quote.strip()}" if c.quote else "") for c in t.citations]
+        return "\n".join(lines).rstrip() + "\n"
+
+    # -- input --------------------------------------------------------------------------------------
+    def _submit(self) -> None:
+        text = self.input.toPlainText().strip()
+        if not text or self.generating:
+            return
+        self.input.clear()
+        self.askRequested.emit(text)
+
+    def _on_link(self, url: QUrl) -> None:
+        scheme, path = url.scheme(), url.path()
+        if scheme == "cite":
+            turn, _, n = path.partition("-")
+            if turn.isdigit() and n.isdigit() and int(turn) < len(self.turns):
+                c = self.turns[int(turn)].cited(int(n))
+                if c is not None:
+                    self.citationClicked.emit(c)
+        elif scheme in ("copy", "export") and path.isdigit() and int(path) < len(self.turns):
+            (self.copyRequested if scheme == "copy" else self.exportRequested).emit(int(path))

@@ -1,0 +1,427 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ko_KR">
+<context>
+    <name>Sillok</name>
+    <message>
+        <source>Send</source>
+        <translation>보내기</translation>
+    </message>
+    <message>
+        <source>Send the question (Enter); Shift+Enter for a new line</source>
+        <translation>질문 보내기 (Enter), 줄바꿈은 Shift+Enter</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>중지</translation>
+    </message>
+    <message>
+        <source>Stop the answer (Esc)</source>
+        <translation>답변 중지 (Esc)</translation>
+    </message>
+    <message>
+        <source>Ask a question about your documents…</source>
+        <translation>문서에 대해 질문하세요…</translation>
+    </message>
+    <message>
+        <source>p.</source>
+        <translation>쪽</translation>
+    </message>
+    <message>
+        <source>(stopped)</source>
+        <translation>(중지됨)</translation>
+    </message>
+    <message>
+        <source>Sources</source>
+        <translation>출처</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>복사</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>내보내기…</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>오류</translation>
+    </message>
+    <message>
+        <source>indexed</source>
+        <translation>색인됨</translation>
+    </message>
+    <message>
+        <source>updated</source>
+        <translation>갱신됨</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <source>about {0}:{1:02d} left</source>
+        <translation>약 {0}:{1:02d} 남음</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>닫기</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>읽는 중</translation>
+    </message>
+    <message>
+        <source>Preparing the index</source>
+        <translation>색인 준비 중</translation>
+    </message>
+    <message>
+        <source>Adding documents failed</source>
+        <translation>문서 추가 실패</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>취소하는 중…</translation>
+    </message>
+    <message>
+        <source>already indexed</source>
+        <translation>이미 색인됨</translation>
+    </message>
+    <message>
+        <source>needs OCR</source>
+        <translation>OCR 필요</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>완료</translation>
+    </message>
+    <message>
+        <source>Preparing {0} item(s)…</source>
+        <translation>{0}개 항목 준비 중…</translation>
+    </message>
+    <message>
+        <source>{0} files in {1:.1f} s</source>
+        <translation>파일 {0}개, {1:.1f}초</translation>
+    </message>
+    <message>
+        <source>{0} pages, {1} passages</source>
+        <translation>{0}쪽, 구절 {1}개</translation>
+    </message>
+    <message>
+        <source>Adding documents to “{0}”…</source>
+        <translation>“{0}”에 문서 추가 중…</translation>
+    </message>
+    <message>
+        <source>{0}: {1} added, {2} failed</source>
+        <translation>{0}: {1}개 추가, {2}개 실패</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <source>Add file…</source>
+        <translation>파일 추가…</translation>
+    </message>
+    <message>
+        <source>“default” is the bundled model; or a sentence-transformers folder</source>
+        <translation>“default”는 기본 내장 모델입니다. sentence-transformers 폴더를 지정할 수도 있습니다</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>폴더…</translation>
+    </message>
+    <message>
+        <source>Language model</source>
+        <translation>언어 모델</translation>
+    </message>
+    <message>
+        <source>Recommended models</source>
+        <translation>추천 모델</translation>
+    </message>
+    <message>
+        <source>GPU layers</source>
+        <translation>GPU 레이어</translation>
+    </message>
+    <message>
+        <source>Context size (tokens)</source>
+        <translation>컨텍스트 크기 (토큰)</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>온도</translation>
+    </message>
+    <message>
+        <source>Embedding model</source>
+        <translation>임베딩 모델</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>데이터 폴더</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <source>Changes to models or the data folder apply to the next question.</source>
+        <translation>모델이나 데이터 폴더 변경은 다음 질문부터 적용됩니다.</translation>
+    </message>
+    <message>
+        <source>Default (bundled)</source>
+        <translation>기본 (내장)</translation>
+    </message>
+    <message>
+        <source>Add a GGUF model</source>
+        <translation>GGUF 모델 추가</translation>
+    </message>
+    <message>
+        <source>Choose a folder</source>
+        <translation>폴더 선택</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>자동</translation>
+    </message>
+    <message>
+        <source>Manual</source>
+        <translation>수동</translation>
+    </message>
+    <message>
+        <source>Not a usable model</source>
+        <translation>사용할 수 없는 모델</translation>
+    </message>
+    <message>
+        <source>unusable</source>
+        <translation>사용 불가</translation>
+    </message>
+    <message>
+        <source>Collections</source>
+        <translation>컬렉션</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>문서</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>대화</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>새로 만들기</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>이름 변경</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <source>Start a new conversation</source>
+        <translation>새 대화 시작</translation>
+    </message>
+    <message>
+        <source>Filter documents (Ctrl+F)</source>
+        <translation>문서 필터 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>New collection</source>
+        <translation>새 컬렉션</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>이름:</translation>
+    </message>
+    <message>
+        <source>Rename collection</source>
+        <translation>컬렉션 이름 변경</translation>
+    </message>
+    <message>
+        <source>New name:</source>
+        <translation>새 이름:</translation>
+    </message>
+    <message>
+        <source>Re-index</source>
+        <translation>다시 색인</translation>
+    </message>
+    <message>
+        <source>Remove from collection</source>
+        <translation>컬렉션에서 제거</translation>
+    </message>
+    <message>
+        <source>Open in system viewer</source>
+        <translation>기본 프로그램으로 열기</translation>
+    </message>
+    <message>
+        <source>Delete conversation</source>
+        <translation>대화 삭제</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <source>Pages</source>
+        <translation>쪽수</translation>
+    </message>
+    <message>
+        <source>Chunks</source>
+        <translation>구절</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>추가일</translation>
+    </message>
+    <message>
+        <source>Delete collection</source>
+        <translation>컬렉션 삭제</translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation>(제목 없음)</translation>
+    </message>
+    <message>
+        <source>{0} documents, {1} passages</source>
+        <translation>문서 {0}개, 구절 {1}개</translation>
+    </message>
+    <message>
+        <source>Delete the collection “{0}” and its index? Your files are not touched.</source>
+        <translation>“{0}” 컬렉션과 색인을 삭제할까요? 원본 파일은 그대로 남습니다.</translation>
+    </message>
+    <message>
+        <source>Click a citation such as [1] in an answer to see the passage here.</source>
+        <translation>답변의 [1] 같은 인용을 누르면 해당 구절이 여기에 표시됩니다.</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>출처 문서</translation>
+    </message>
+    <message>
+        <source>Cannot open {0}</source>
+        <translation>{0}을(를) 열 수 없습니다</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>파일(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>보기(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>도움말(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Add documents</source>
+        <translation>문서 추가</translation>
+    </message>
+    <message>
+        <source>Add folder</source>
+        <translation>폴더 추가</translation>
+    </message>
+    <message>
+        <source>Add documents…</source>
+        <translation>문서 추가…</translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation>폴더 추가…</translation>
+    </message>
+    <message>
+        <source>Copy answer</source>
+        <translation>답변 복사</translation>
+    </message>
+    <message>
+        <source>Export answer…</source>
+        <translation>답변 내보내기…</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>설정…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <source>Larger text</source>
+        <translation>글자 크게</translation>
+    </message>
+    <message>
+        <source>Smaller text</source>
+        <translation>글자 작게</translation>
+    </message>
+    <message>
+        <source>About Sillok</source>
+        <translation>실록 정보</translation>
+    </message>
+    <message>
+        <source>Drop documents (PDF, Word, HWP, text…) anywhere on this window, or use File → Add documents… (Ctrl+O). Then ask a question below: answers cite the passages they come from, and everything stays on this computer.</source>
+        <translation>문서(PDF, Word, 한글, 텍스트 등)를 이 창 아무 곳에나 끌어다 놓거나 파일 → 문서 추가…(Ctrl+O)를 사용하세요. 그런 다음 아래에 질문하면 답변이 근거가 된 구절을 인용합니다. 모든 내용은 이 컴퓨터 안에만 머뭅니다.</translation>
+    </message>
+    <message>
+        <source>Answer copied</source>
+        <translation>답변을 복사했습니다</translation>
+    </message>
+    <message>
+        <source>Export answer</source>
+        <translation>답변 내보내기</translation>
+    </message>
+    <message>
+        <source>Answers from your own documents, offline.</source>
+        <translation>내 문서에서 찾는 답, 오프라인으로.</translation>
+    </message>
+    <message>
+        <source>Ask a question about the {0} documents in “{1}”.</source>
+        <translation>“{1}”의 문서 {0}개에 대해 질문하세요.</translation>
+    </message>
+    <message>
+        <source>not loaded</source>
+        <translation>불러오지 않음</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>컨텍스트</translation>
+    </message>
+    <message>
+        <source>Embedding</source>
+        <translation>임베딩</translation>
+    </message>
+    <message>
+        <source>Welcome to Sillok</source>
+        <translation>실록에 오신 것을 환영합니다</translation>
+    </message>
+    <message>
+        <source>Answering…</source>
+        <translation>답변 작성 중…</translation>
+    </message>
+    <message>
+        <source>layers</source>
+        <translation>레이어</translation>
+    </message>
+    <message>
+        <source>Loading the language model…</source>
+        <translation>언어 모델을 불러오는 중…</translation>
+    </message>
+</context>
+</TS>

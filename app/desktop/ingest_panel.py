@@ -1,0 +1,154 @@
+"""The ingest job's panel: per-file progress, an overall bar with ETA, cancel, and the results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.desktop.i18n import tr
+
+ROLE = Qt.ItemDataRole.UserRole
+
+
+def result_text(f: Any) -> str:
+    """One line for a core.types.FileResult."""
+    name = Path(f.path).name
+    if f.status in ("indexed", "updated"):
+        what = tr("indexed") if f.status == "indexed" else tr("updated")
+        return f"✓ {name} — {what} ({tr('{0} pages, {1} passages').format(f.pages, f.chunks)})"
+    if f.status == "unchanged":
+        return f"= {name} — {tr('already indexed')}"
+    if f.status == "needs_ocr":
+        return f"⚠ {name} — {tr('needs OCR')}: {f.reason}"
+    return f"✗ {name} — {tr('failed')}: {f.reason}"
+
+
+def eta_text(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    s = int(round(seconds))
+    return tr("about {0}:{1:02d} left").format(s // 60, s % 60)
+
+
+class IngestPanel(QFrame):
+    cancelRequested = Signal()  # noqa: N815
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.report: Any = None
+        self.running = False
+        self.title = QLabel()
+        self.title.setStyleSheet("font-weight: 600")
+        self.bar = QProgressBar()
+        self.detail = QLabel()
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.cancel_btn = QPushButton()
+        self.cancel_btn.clicked.connect(self._cancel)
+        self.close_btn = QPushButton()
+        self.close_btn.clicked.connect(self.hide)
+        self.results = QListWidget()
+        self.results.setMaximumHeight(110)
+        row = QHBoxLayout()
+        row.addWidget(self.title, 1)
+        row.addWidget(self.cancel_btn)
+        row.addWidget(self.close_btn)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 4, 6, 4)
+        lay.addLayout(row)
+        lay.addWidget(self.bar)
+        lay.addWidget(self.detail)
+        lay.addWidget(self.results)
+        self._collection = ""
+        self.retranslate()
+        self.hide()
+
+    def retranslate(self) -> None:
+        self.cancel_btn.setText(tr("Cancel"))
+        self.close_btn.setText(tr("Close"))
+        self._set_title()
+
+    def _set_title(self) -> None:
+        if self.running:
+            self.title.setText(tr("Adding documents to “{0}”…").format(self._collection))
+        elif self.report is not None:
+            ok = sum(f.status in ("indexed", "updated") for f in self.report.files)
+            bad = len(self.report.failed)
+            done = tr("Cancelled") if self.report.cancelled else tr("Done")
+            self.title.setText(tr("{0}: {1} added, {2} failed").format(done, ok, bad))
+
+    def start(self, collection: str, paths: list[str]) -> None:
+        self.running, self.report, self._collection = True, None, collection
+        self.results.clear()
+        self.bar.setRange(0, 0)  # busy until the first progress report (models may be loading)
+        self.detail.setText(tr("Preparing {0} item(s)…").format(len(paths)))
+        self.cancel_btn.setEnabled(True)
+        self.close_btn.setEnabled(False)
+        self._set_title()
+        self.show()
+
+    def on_progress(self, p: Any) -> None:
+        """``p`` is a core.types.Progress."""
+        if not self.running:
+            return
+        if p.files_total:
+            self.bar.setRange(0, p.files_total)
+            self.bar.setValue(p.files_done)
+        name = Path(p.current).name if p.current else ""
+        stage = tr("Reading") if p.stage == "ingest" else tr("Preparing the index")
+        parts = [f"{p.files_done}/{p.files_total}", f"{stage} {name}".strip(), eta_text(p.eta_s)]
+        self.detail.setText(" — ".join(x for x in parts if x))
+        if name and (self.results.count() == 0 or self.results.item(self.results.count() - 1).data(ROLE) != p.current):
+            item = QListWidgetItem(f"… {name}")
+            item.setData(ROLE, p.current)
+            self.results.addItem(item)
+            self.results.scrollToBottom()
+
+    def finish(self, report: Any) -> None:
+        """``report`` is a core.types.IngestReport, or None if the job was cancelled before it ran."""
+        self.running = False
+        self.report = report
+        self.cancel_btn.setEnabled(False)
+        self.close_btn.setEnabled(True)
+        self.results.clear()
+        if report is None:
+            self.title.setText(tr("Cancelled"))
+            return
+        self.bar.setRange(0, max(1, len(report.files)))
+        self.bar.setValue(len(report.files) if not report.cancelled else self.bar.value())
+        # Failures first: they are what the person has to act on.
+        for f in sorted(report.files, key=lambda f: (f.status not in ("failed", "needs_ocr"), f.path)):
+            item = QListWidgetItem(result_text(f))
+            item.setData(ROLE, f.path)
+            item.setToolTip(f.path)
+            if f.status in ("failed", "needs_ocr"):
+                item.setForeground(Qt.GlobalColor.darkRed)
+            self.results.addItem(item)
+        self.detail.setText(tr("{0} files in {1:.1f} s").format(len(report.files), report.seconds))
+        self._set_title()
+
+    def fail(self, message: str) -> None:
+        self.running = False
+        self.cancel_btn.setEnabled(False)
+        self.close_btn.setEnabled(True)
+        self.bar.setRange(0, 1)
+        self.title.setText(tr("Adding documents failed"))
+        self.detail.setText(message)
+
+    def _cancel(self) -> None:
+        self.cancel_btn.setEnabled(False)
+        self.detail.setText(tr("Cancelling…"))
+        self.cancelRequested.emit()

@@ -1,0 +1,211 @@
+"""The source pane: the cited document at the cited page with the quoted passage highlighted.
+
+PDFs are shown as pages (QtPdf); the quote is found in the page's own text layer (pdfium, synchronous)
+so the search model is asked for a string that really is on the page, then that hit is selected.
+Other formats are shown as text (the loader's pages, fetched on the worker) with the span highlighted.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPointF, QTimer, QUrl
+from PySide6.QtGui import QColor, QDesktopServices, QTextCharFormat, QTextCursor
+from PySide6.QtPdf import QPdfDocument, QPdfSearchModel
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTextBrowser,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.desktop.i18n import tr
+
+HIGHLIGHT = QColor(255, 230, 120)
+
+
+def find_phrase(page_text: str, quote: str, longest: int = 16, shortest: int = 3) -> str:
+    """The longest run of the quote's words (≤ ``longest``) that occurs verbatim in ``page_text``."""
+    words = quote.split()[:60]
+    for size in range(min(longest, len(words)), shortest - 1, -1):
+        for i in range(0, len(words) - size + 1):
+            phrase = " ".join(words[i:i + size])
+            if len(phrase) >= 12 and phrase in page_text:
+                return phrase
+    return ""
+
+
+def find_span(text: str, quote: str, hint: int = 0) -> tuple[int, int] | None:
+    """Where ``quote`` is in ``text`` (whitespace-insensitive), preferring the match nearest ``hint``."""
+    words = quote.split()
+    if not words:
+        return None
+    for take in (len(words), 30, 12, 6):
+        pattern = r"\s+".join(re.escape(w) for w in words[:take])
+        matches = list(re.finditer(pattern, text))
+        if matches:
+            m = min(matches, key=lambda m: abs(m.start() - hint))
+            return m.start(), m.end()
+    return None
+
+
+class SourceViewer(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path: Path | None = None
+        self.page: int | None = None  # 1-based, as cited
+        self.highlight: str = ""  # the text actually highlighted (tests read it)
+        self.highlight_selected = False  # PDF: the search hit on the cited page is selected
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        self.open_btn = QPushButton()
+        self.open_btn.setEnabled(False)
+        self.open_btn.clicked.connect(self.open_external)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.open_btn)
+        self.placeholder = QLabel()
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setMargin(16)
+        # The document and search model are the view's children, so the view is torn down before them.
+        self.pdf_view = QPdfView()
+        self.pdf_doc = QPdfDocument(self.pdf_view)
+        self.search = QPdfSearchModel(self.pdf_view)
+        self.search.setDocument(self.pdf_doc)
+        self.pdf_view.setDocument(self.pdf_doc)
+        self.pdf_view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.pdf_view.setSearchModel(self.search)
+        for sig in (self.search.modelReset, self.search.rowsInserted, self.search.layoutChanged):
+            sig.connect(self._select_hit)
+        self.text_view = QTextBrowser()
+        self.text_view.setAcceptDrops(False)
+        self.stack = QStackedWidget()
+        for w in (self.placeholder, self.pdf_view, self.text_view):
+            self.stack.addWidget(w)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(top)
+        lay.addWidget(self.stack, 1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.open_btn.setText(tr("Open in system viewer"))
+        self.placeholder.setText(tr("Click a citation such as [1] in an answer to see the passage here."))
+        self._set_header()
+
+    def _set_header(self) -> None:
+        if self.path is None:
+            self.header.setText(f"<b>{tr('Source')}</b>")
+            return
+        where = f" — {tr('p.')} {self.page}" if self.page else ""
+        self.header.setText(f"<b>{self.path.name}</b>{where}")
+        self.header.setToolTip(str(self.path))
+
+    # -- PDF ----------------------------------------------------------------------------------------
+    def show_pdf(self, path: str | Path, page: int | None, quote: str) -> bool:
+        self._set_path(path, page)
+        if self.pdf_doc.load(str(self.path)) != QPdfDocument.Error.None_:
+            self.show_message(tr("Cannot open {0}").format(self.path.name))
+            return False
+        self.stack.setCurrentWidget(self.pdf_view)
+        idx = max(0, min((page or 1) - 1, self.pdf_doc.pageCount() - 1))
+        self._want_page = idx
+        self.highlight = find_phrase(self.pdf_doc.getAllText(idx).text(), quote)
+        self.search.setSearchString(self.highlight)
+        self._jump(idx)
+        QTimer.singleShot(0, self, lambda: self._jump(idx))  # again once the view has laid the pages out
+        self._select_hit()
+        return True
+
+    def _jump(self, idx: int) -> None:
+        if not self.highlight_selected:
+            self.pdf_view.pageNavigator().jump(idx, QPointF(0, 0), 0)
+
+    def _select_hit(self, *_: Any) -> None:
+        if self.highlight_selected or not self.highlight or self.stack.currentWidget() is not self.pdf_view:
+            return
+        for i in range(self.search.rowCount(QModelIndex())):
+            if self.search.resultAtIndex(i).page() == self._want_page:
+                self.pdf_view.setCurrentSearchResultIndex(i)
+                self.highlight_selected = True
+                self.pdf_view.pageNavigator().jump(self.search.resultAtIndex(i))
+                return
+
+    @property
+    def current_page(self) -> int | None:
+        """1-based page shown now (PDF), or the cited page (text)."""
+        if self.stack.currentWidget() is self.pdf_view:
+            return self.pdf_view.pageNavigator().currentPage() + 1
+        return self.page
+
+    # -- text ---------------------------------------------------------------------------------------
+    def show_text(self, path: str | Path, pages: list[Any], page: int | None, quote: str,
+                  start: int = 0, end: int = 0) -> None:
+        """``pages`` are core.types.Page; ``start``/``end`` are offsets into the cited page's text."""
+        self._set_path(path, page)
+        parts: list[str] = []
+        offset, target_offset, target_text = 0, 0, ""
+        for p in pages:
+            head = f"— {tr('p.')} {p.number} —\n" if p.number is not None and len(pages) > 1 else ""
+            if p.number == page or (page is None and not target_text):
+                target_offset, target_text = offset + len(head), p.text
+            parts.append(head + p.text)
+            offset += len(head) + len(p.text) + 2
+        full = "\n\n".join(parts)
+        self.text_view.setPlainText(full)
+        self.stack.setCurrentWidget(self.text_view)
+        span: tuple[int, int] | None = None
+        if end > start and target_text[start:end].split() == quote.split()[: len(target_text[start:end].split())]:
+            span = (start, end)
+        span = span or find_span(target_text, quote, start)
+        if span:
+            span = (span[0] + target_offset, span[1] + target_offset)
+        else:
+            span = find_span(full, quote)
+        self.highlight = full[span[0]:span[1]] if span else ""
+        self._mark(span)
+
+    def _mark(self, span: tuple[int, int] | None) -> None:
+        if not span:
+            self.text_view.setExtraSelections([])
+            return
+        cursor = self.text_view.textCursor()
+        cursor.setPosition(span[0])
+        cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)
+        sel = QTextEdit.ExtraSelection()
+        fmt = QTextCharFormat()
+        fmt.setBackground(HIGHLIGHT)
+        sel.format, sel.cursor = fmt, cursor
+        self.text_view.setExtraSelections([sel])
+        end = self.text_view.textCursor()
+        end.setPosition(span[0])
+        self.text_view.setTextCursor(end)
+        self.text_view.ensureCursorVisible()
+
+    # -- common -------------------------------------------------------------------------------------
+    def _set_path(self, path: str | Path, page: int | None) -> None:
+        self.path, self.page = Path(path), page
+        self.highlight, self.highlight_selected = "", False
+        self.open_btn.setEnabled(True)
+        self._set_header()
+
+    def show_message(self, text: str) -> None:
+        self.placeholder.setText(text)
+        self.stack.setCurrentWidget(self.placeholder)
+
+    def release(self) -> None:
+        """Detach the PDF parts (window close): no search or paint may run on a closing document."""
+        self.search.setSearchString("")
+        self.pdf_doc.close()
+
+    def open_external(self) -> None:
+        if self.path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path)))

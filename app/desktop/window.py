@@ -1,0 +1,414 @@
+"""The main window: wires the panes to the worker. Widgets live in their own modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.desktop import jobs
+from app.desktop.chat_view import ChatView, Turn
+from app.desktop.i18n import install_language, tr
+from app.desktop.ingest_panel import IngestPanel
+from app.desktop.sidebar import Sidebar
+from app.desktop.source_viewer import SourceViewer
+from app.desktop.workers import Worker
+
+
+def local_paths(mime: QMimeData) -> list[str]:
+    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Any, flags: dict[str, Any] | None = None, language: str = "en") -> None:
+        super().__init__()
+        self.settings, self._flags, self.language = settings, dict(flags or {}), language
+        self.collection, self.conversation_id = jobs.DEFAULT_COLLECTION, None
+        self.snapshot: jobs.Snapshot | None = None
+        self.status_info: dict[str, Any] = {}
+        self._closing = False
+        self._ask_job: Any = None
+        self._ingest_job: Any = None
+        self._queued_paths: list[str] = []
+        self.worker = Worker(self._make_service, jobs.close)
+        self.worker.busyChanged.connect(self._busy)
+
+        self.sidebar, self.chat, self.viewer = Sidebar(), ChatView(), SourceViewer()
+        self.ingest_panel = IngestPanel()
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        for w in (self.sidebar, self.chat, self.viewer):
+            self.splitter.addWidget(w)
+        self.splitter.setSizes([360, 580, 460])
+        self.splitter.setStretchFactor(1, 1)
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addWidget(self.splitter, 1)
+        lay.addWidget(self.ingest_panel)
+        self.setCentralWidget(central)
+        self._build_status_bar()
+        self._build_menus()
+        self._connect()
+        self.setAcceptDrops(True)
+        self.resize(1400, 860)
+        self.retranslate()
+        QTimer.singleShot(0, self.refresh)  # after the first paint: starts the worker
+
+    # -- construction -------------------------------------------------------------------------------
+    def _make_service(self) -> Any:  # runs on the worker thread
+        from core.service import Sillok
+
+        return Sillok(settings=self.settings)
+
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.model_label, self.backend_label, self.ctx_label = QLabel(), QLabel(), QLabel()
+        self.emb_label, self.size_label = QLabel(), QLabel()
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_bar.hide()
+        for w in (self.busy_bar, self.model_label, self.backend_label, self.ctx_label, self.emb_label,
+                  self.size_label):
+            if isinstance(w, QLabel):
+                w.setStyleSheet("padding: 0 6px; border-left: 1px solid palette(mid)")
+            sb.addPermanentWidget(w)
+
+    def _build_menus(self) -> None:
+        def act(slot: Any, keys: Any = None) -> QAction:
+            a = QAction(self)
+            a.triggered.connect(slot)
+            if keys is not None:
+                a.setShortcut(QKeySequence(keys))
+            return a
+
+        self.act_add = act(self.add_documents, QKeySequence.StandardKey.Open)
+        self.act_add_folder = act(self.add_folder)
+        self.act_export = act(lambda: self.export_answer(len(self.chat.turns) - 1))
+        self.act_copy = act(lambda: self.copy_answer(len(self.chat.turns) - 1))
+        self.act_settings = act(self.open_settings, QKeySequence.StandardKey.Preferences)
+        self.act_quit = act(self.close, QKeySequence.StandardKey.Quit)
+        self.act_bigger = act(lambda: self.zoom(1), QKeySequence("Ctrl+="))
+        self.act_smaller = act(lambda: self.zoom(-1), QKeySequence("Ctrl+-"))
+        self.act_about = act(self.about)
+        self.menu_file, self.menu_view, self.menu_help = (self.menuBar().addMenu("") for _ in range(3))
+        for a in (self.act_add, self.act_add_folder, None, self.act_copy, self.act_export, None,
+                  self.act_settings, None, self.act_quit):
+            self.menu_file.addAction(a) if a else self.menu_file.addSeparator()
+        self.menu_view.addActions([self.act_bigger, self.act_smaller])
+        self.menu_help.addAction(self.act_about)
+        QShortcut(QKeySequence("Ctrl++"), self, lambda: self.zoom(1))
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop)
+        QShortcut(QKeySequence.StandardKey.Find, self, self._focus_filter)
+
+    def _connect(self) -> None:
+        sb, ch = self.sidebar, self.chat
+        sb.collectionSelected.connect(self.select_collection)
+        sb.createCollection.connect(lambda n: self._run(lambda s, j: s.create_collection(n), select=n))
+        sb.renameCollection.connect(lambda o, n: self._run(lambda s, j: s.rename_collection(o, n), select=n))
+        sb.deleteCollection.connect(lambda n: self._run(lambda s, j: s.delete_collection(n)))
+        sb.removeDocument.connect(lambda p: self._run(lambda s, j, c=self.collection: s.remove(p, c)))
+        sb.reindexDocument.connect(self.reindex)
+        sb.conversationSelected.connect(self.open_conversation)
+        sb.newConversation.connect(self.new_conversation)
+        sb.deleteConversation.connect(self.delete_conversation)
+        ch.askRequested.connect(self.ask)
+        ch.stopRequested.connect(self.stop)
+        ch.citationClicked.connect(self.show_citation)
+        ch.copyRequested.connect(self.copy_answer)
+        ch.exportRequested.connect(self.export_answer)
+        self.ingest_panel.cancelRequested.connect(self._cancel_ingest)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(f"Sillok — {self.collection}")
+        self.menu_file.setTitle(tr("&File"))
+        self.menu_view.setTitle(tr("&View"))
+        self.menu_help.setTitle(tr("&Help"))
+        for a, text in ((self.act_add, tr("Add documents…")), (self.act_add_folder, tr("Add folder…")),
+                        (self.act_copy, tr("Copy answer")), (self.act_export, tr("Export answer…")),
+                        (self.act_settings, tr("Settings…")), (self.act_quit, tr("Quit")),
+                        (self.act_bigger, tr("Larger text")), (self.act_smaller, tr("Smaller text")),
+                        (self.act_about, tr("About Sillok"))):
+            a.setText(text)
+        for pane in (self.sidebar, self.chat, self.viewer, self.ingest_panel):
+            pane.retranslate()
+        self._show_status()
+        self._update_hint()
+
+    def changeEvent(self, e: QEvent) -> None:  # noqa: N802 - Qt override
+        if e.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(e)
+
+    # -- worker plumbing ----------------------------------------------------------------------------
+    def _run(self, fn: Any, select: str | None = None, **kw: Any) -> Any:
+        """Run ``fn(service, job)`` on the worker; afterwards refresh the lists; errors go to a dialog."""
+        return self.worker.submit(fn, done=lambda _r: self.refresh(select), error=self.show_error, **kw)
+
+    def _busy(self, on: bool) -> None:
+        self.busy_bar.setVisible(on and not self._closing)
+
+    def show_error(self, message: str) -> None:
+        if self._closing:
+            return
+        self.statusBar().showMessage(message, 15000)
+        QMessageBox.warning(self, "Sillok", message)
+
+    def refresh(self, select: str | None = None) -> None:
+        coll = select or self.collection
+        self.worker.submit(lambda s, j: jobs.snapshot(s, coll), name="snapshot", done=self._got_snapshot,
+                           error=self.show_error)
+        if not self.status_info:
+            self.refresh_status()
+
+    def refresh_status(self) -> None:
+        self.worker.submit(lambda s, j: jobs.status(s), name="status", done=self._got_status,
+                           error=lambda m: self.statusBar().showMessage(m))
+
+    def _got_snapshot(self, snap: jobs.Snapshot) -> None:
+        if self._closing or snap is None:
+            return
+        changed = snap.collection != self.collection
+        self.snapshot, self.collection = snap, snap.collection
+        self.sidebar.set_collections(snap.collections, snap.collection)
+        self.sidebar.set_documents(snap.documents)
+        self.sidebar.set_conversations(snap.conversations, self.conversation_id)
+        if changed:
+            self.new_conversation()
+        self.setWindowTitle(f"Sillok — {self.collection}")
+        self._show_status()
+        self._update_hint()
+
+    def _got_status(self, info: dict[str, Any]) -> None:
+        if info is not None:
+            self.status_info = info
+            self._show_status()
+
+    def _show_status(self) -> None:
+        i = self.status_info
+        if i:
+            backend = str(i.get("backend", "cpu")).upper()
+            layers = i.get("layers", "")
+            loaded = "" if i.get("loaded") else f" ({tr('not loaded')})"
+            self.model_label.setText(f"{tr('Model')}: {i.get('model', '—')}{loaded}")
+            self.model_label.setToolTip(i.get("model_error") or i.get("note") or "")
+            self.backend_label.setText(f"{backend}" + (f" · {tr('layers')} {layers}" if backend != "CPU" else ""))
+            self.ctx_label.setText(f"{tr('Context')}: {i.get('n_ctx')}")
+            self.emb_label.setText(f"{tr('Embedding')}: {i.get('embedding')}")
+        info = next((c for c in (self.snapshot.collections if self.snapshot else []) if c.name == self.collection), None)
+        if info is not None:
+            self.size_label.setText(tr("{0} documents, {1} passages").format(info.documents, info.chunks))
+
+    def _update_hint(self) -> None:
+        docs = [d for d in (self.snapshot.documents if self.snapshot else []) if d.status == "indexed"]
+        if not docs:
+            hint = "### " + tr("Welcome to Sillok") + "\n\n" + tr(
+                "Drop documents (PDF, Word, HWP, text…) anywhere on this window, or use "
+                "File → Add documents… (Ctrl+O). Then ask a question below: answers cite the passages "
+                "they come from, and everything stays on this computer.")
+        else:
+            hint = tr("Ask a question about the {0} documents in “{1}”.").format(len(docs), self.collection)
+        self.chat.set_hint(hint)
+
+    # -- collections & conversations ----------------------------------------------------------------
+    def select_collection(self, name: str) -> None:
+        if name and name != self.collection:
+            self.refresh(name)
+
+    def new_conversation(self) -> None:
+        self.conversation_id = None
+        self.chat.set_turns([])
+        self.sidebar.convs.clearSelection()
+
+    def open_conversation(self, conversation_id: str) -> None:
+        if self.chat.generating:
+            return
+
+        def done(rows: list[tuple[str, str, list[Any]]]) -> None:
+            self.conversation_id = conversation_id
+            self.chat.set_turns([Turn(q, a, c, "done") for q, a, c in rows])
+
+        self.worker.submit(lambda s, j: jobs.load_turns(s, conversation_id), done=done, error=self.show_error)
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        if conversation_id == self.conversation_id:
+            self.new_conversation()
+        self._run(lambda s, j: s.conversations().delete(conversation_id))
+
+    # -- asking -------------------------------------------------------------------------------------
+    def ask(self, question: str) -> None:
+        if self.chat.generating or not question.strip():
+            return
+        self.chat.begin_turn(question)
+        coll, conv, on_token = self.collection, self.conversation_id, self.chat.buffer.append
+        self._ask_job = self.worker.submit(
+            lambda s, j: jobs.ask(s, j, question, coll, conv, on_token), name="ask",
+            done=self._answered, error=self._ask_failed, progress=self._ask_stage)
+
+    def _ask_stage(self, stage: str) -> None:
+        self.statusBar().showMessage(tr("Loading the language model…") if stage == "loading" else tr("Answering…"))
+
+    def _ask_failed(self, message: str) -> None:
+        self.statusBar().clearMessage()
+        self._ask_job = None
+        self.chat.fail_turn(message)
+
+    def _answered(self, answer: Any) -> None:
+        self.statusBar().clearMessage()
+        self.chat.finish_turn(answer)
+        self._ask_job = None
+        if answer is not None and answer.conversation_id:
+            self.conversation_id = answer.conversation_id
+        self.refresh()
+        if not self.status_info.get("loaded"):
+            self.refresh_status()
+
+    def stop(self) -> None:
+        if self._ask_job is not None:
+            self._ask_job.cancel.cancel()
+
+    def show_citation(self, c: Any) -> None:
+        if str(c.source).lower().endswith(".pdf") and Path(c.source).is_file():
+            self.viewer.show_pdf(c.source, c.page, c.quote)
+            return
+        self.worker.submit(lambda s, j: jobs.pages_of(s, c.source), name="pages",
+                           done=lambda pages: self.viewer.show_text(c.source, pages, c.page, c.quote, c.start, c.end),
+                           error=self.viewer.show_message)
+
+    def copy_answer(self, i: int) -> None:
+        if 0 <= i < len(self.chat.turns):
+            QApplication.clipboard().setText(self.chat.markdown_of(i))
+            self.statusBar().showMessage(tr("Answer copied"), 3000)
+
+    def export_answer(self, i: int, path: str | None = None) -> None:
+        if not 0 <= i < len(self.chat.turns):
+            return
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, tr("Export answer"), "answer.md", "Markdown (*.md)")
+        if path:
+            Path(path).write_text(self.chat.markdown_of(i), encoding="utf-8")
+
+    # -- ingest -------------------------------------------------------------------------------------
+    def add_documents(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, tr("Add documents"))
+        if paths:
+            self.add_paths(paths)
+
+    def add_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, tr("Add folder"))
+        if path:
+            self.add_paths([path])
+
+    def add_paths(self, paths: list[str]) -> None:
+        if self._ingest_job is not None:
+            self._queued_paths += paths
+            return
+        coll = self.collection
+        self.ingest_panel.start(coll, paths)
+        self._ingest_job = self.worker.submit(
+            lambda s, j: s.ingest(paths, coll, progress=j.report, cancel=j.cancel), name="ingest",
+            done=self._ingested, error=self._ingest_failed, progress=self.ingest_panel.on_progress)
+
+    def reindex(self, source: str) -> None:
+        coll = self.collection
+        self.ingest_panel.start(coll, [source])
+        self._ingest_job = self.worker.submit(
+            lambda s, j: jobs.reindex(s, j, source, coll), name="reindex",
+            done=self._ingested, error=self._ingest_failed, progress=self.ingest_panel.on_progress)
+
+    def _ingested(self, report: Any) -> None:
+        self._ingest_job = None
+        self.ingest_panel.finish(report)
+        self.refresh()
+        if self._queued_paths:
+            paths, self._queued_paths = self._queued_paths, []
+            self.add_paths(paths)
+
+    def _ingest_failed(self, message: str) -> None:
+        self._ingest_job = None
+        self.ingest_panel.fail(message)
+        self.refresh()
+
+    def _cancel_ingest(self) -> None:
+        self._queued_paths = []
+        if self._ingest_job is not None:
+            self._ingest_job.cancel.cancel()
+
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if local_paths(e.mimeData()):
+            e.acceptProposedAction()
+
+    dragMoveEvent = dragEnterEvent  # noqa: N815
+
+    def dropEvent(self, e: QDropEvent) -> None:  # noqa: N802 - Qt override
+        if self.handle_drop(e.mimeData()):
+            e.acceptProposedAction()
+
+    def handle_drop(self, mime: QMimeData) -> bool:
+        paths = local_paths(mime)
+        if paths:
+            self.add_paths(paths)
+        return bool(paths)
+
+    # -- settings, view, about ----------------------------------------------------------------------
+    def open_settings(self) -> None:
+        from app.desktop.settings_dialog import SettingsDialog
+
+        dlg = SettingsDialog(self.settings, self.language, self)
+        if dlg.exec():
+            self.apply_settings(dlg.values())
+
+    def apply_settings(self, values: dict[str, Any]) -> None:
+        """Persist the values, switch the UI language, and rebuild the facade with the new settings."""
+        from core.settings import load_settings
+
+        self.settings.save_user_values(values)
+        self.set_language(values.get("ui_language", self.language))
+        self.settings = load_settings(**self._flags)
+        self.status_info = {}
+        self.worker.reset_service(self._make_service)
+        self.refresh()
+
+    def set_language(self, lang: str) -> None:
+        if lang != self.language:
+            self.language = install_language(lang)
+            self.retranslate()  # now, not when the posted LanguageChange event arrives
+
+    def zoom(self, step: int) -> None:
+        font = QApplication.font()
+        size = max(7.0, min(32.0, font.pointSizeF() + step))
+        font.setPointSizeF(size)
+        QApplication.setFont(font)
+        self.settings.save_user_values({"ui_font_pt": size})
+
+    def _focus_filter(self) -> None:
+        self.sidebar.filter.setFocus()
+        self.sidebar.filter.selectAll()
+
+    def about(self) -> None:
+        def done(info: dict[str, Any]) -> None:
+            lines = [f"<b>Sillok {info.get('sillok', '')}</b>", tr("Answers from your own documents, offline.")]
+            lines += [f"{k}: {info.get(k)}" for k in ("data_dir", "embedding_model", "llm_model", "gpu_backend")]
+            QMessageBox.about(self, tr("About Sillok"), "<br>".join(lines))
+
+        self.worker.submit(lambda s, j: s.doctor(), done=done, error=self.show_error)
+
+    def closeEvent(self, e: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self._closing = True
+        self.stop()
+        self.worker.stop()
+        self.viewer.release()
+        e.accept()
