@@ -1,0 +1,196 @@
+"""`sillok ask`, `sillok chat` and `sillok models`: answering from the command line.
+
+Why: the CLI is the scriptable face of the same facade the window uses, so answers stream to stdout as
+they are generated, `--json` gives machines one object, and Ctrl+C cancels the answer (the partial
+text is kept) instead of killing the process mid-write. Downloads happen only on `models download`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from core.errors import SillokError
+
+EXIT_OK, EXIT_USAGE, EXIT_CANCELLED = 0, 2, 130
+
+
+def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    s = sub.add_parser("ask", parents=[common], help="answer a question from your documents, with sources")
+    s.add_argument("question")
+    s.add_argument("--conversation", help="continue this conversation (id from an earlier answer)")
+    s.add_argument("--source", action="append", help="only use this file (repeatable)")
+    s.add_argument("--model", help="GGUF file to answer with (default: settings, else bundled SmolLM2)")
+    s.set_defaults(handler=cmd_ask)
+    s = sub.add_parser("chat", parents=[common], help="interactive questions in one conversation (/quit ends)")
+    s.add_argument("--conversation", help="continue this conversation")
+    s.add_argument("--source", action="append", help="only use this file (repeatable)")
+    s.add_argument("--model", help="GGUF file to answer with")
+    s.set_defaults(handler=cmd_chat)
+    s = sub.add_parser("models", parents=[common], help="installed and recommended models; add or download one")
+    s.add_argument("action", nargs="?", choices=["list", "add", "download"], default="list")
+    s.add_argument("target", nargs="?", help="add: path of a .gguf file; download: a recommended model's name")
+    s.set_defaults(handler=cmd_models)
+
+
+def _service(args: argparse.Namespace) -> Any:
+    from core.service import Sillok
+
+    return Sillok(home=args.data_dir, embedding_model=args.embedding_model, llm_model=getattr(args, "model", None))
+
+
+@contextmanager
+def _ctrl_c_cancels(token: Any) -> Iterator[None]:
+    """First Ctrl+C sets the cancel token (the answer stops cleanly); a second one interrupts."""
+    def handler(_sig: int, _frame: Any) -> None:
+        if token.cancelled:
+            raise KeyboardInterrupt
+        token.cancel()
+
+    try:
+        previous = signal.signal(signal.SIGINT, handler)
+    except ValueError:  # not the main thread (tests, embedding): no signal handling
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _where(c: Any) -> str:
+    parts = [Path(c.source).name]
+    if c.page is not None:
+        parts.append(f"p. {c.page}")
+    if c.article:
+        parts.append(c.article)
+    return " ".join(parts)
+
+
+def _answer_json(a: Any) -> dict[str, Any]:
+    return {"answer": a.text, "found": a.found, "cancelled": a.cancelled,
+            "citations": [{"n": c.n, "source": c.source, "page": c.page, "article": c.article, "quote": c.quote}
+                          for c in a.citations],
+            "dropped": a.dropped, "timings": a.timings, "conversation_id": a.conversation_id}
+
+
+def _ask_once(svc: Any, question: str, args: argparse.Namespace, conversation: str | None) -> Any:
+    from core.cancel import CancelToken
+
+    token = CancelToken()
+
+    def show(piece: str) -> None:
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+
+    with _ctrl_c_cancels(token):
+        answer = svc.ask(question, args.collection, conversation_id=conversation,
+                         on_token=None if args.json else show, cancel=token, sources=args.source)
+    if args.json:
+        sys.stdout.write(json.dumps(_answer_json(answer), ensure_ascii=False) + "\n")
+        return answer
+    sys.stdout.write("\n")
+    if answer.cancelled:
+        print("[cancelled]", file=sys.stderr)
+    for c in answer.citations:
+        print(f"[{c.n}] {_where(c)} — {c.quote}")
+    if answer.dropped:
+        print(f"(ignored citations to sources it was not given: {', '.join(map(str, answer.dropped))})",
+              file=sys.stderr)
+    return answer
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    answer = _ask_once(_service(args), args.question, args, args.conversation)
+    if not args.json and answer.conversation_id:
+        print(f"(conversation {answer.conversation_id})", file=sys.stderr)
+    return EXIT_CANCELLED if answer.cancelled else EXIT_OK
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    svc = _service(args)
+    conversation = args.conversation
+    interactive = sys.stdin.isatty()
+    while True:
+        if interactive:
+            sys.stdout.write("> ")
+            sys.stdout.flush()
+        line = sys.stdin.readline()
+        if not line or line.strip() in ("/quit", "/exit"):
+            break
+        if not line.strip():
+            continue
+        try:
+            answer = _ask_once(svc, line.strip(), args, conversation)
+        except SillokError as e:
+            print(f"sillok: {e}", file=sys.stderr)
+            continue
+        conversation = answer.conversation_id
+    if conversation and not args.json:
+        print(f"(conversation {conversation})", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from core.settings import load_settings
+    from models.registry import RECOMMENDED, ModelRegistry, download, recommended_as_dicts
+
+    settings = load_settings(home=args.data_dir)
+    registry = ModelRegistry(settings.home, settings.home / "models")
+    if args.action == "add":
+        if not args.target:
+            raise SillokError("`sillok models add PATH`: give the .gguf file to add")
+        e = registry.add(args.target)
+        _out(args, {"added": e.__dict__}, f"added {e.name} ({e.architecture}, {e.size_bytes / 1e6:.0f} MB): {e.path}")
+        return EXIT_OK
+    if args.action == "download":
+        spec = _recommended(RECOMMENDED, args.target)
+        path = download(spec, settings.home / "models", progress=None if args.json else _progress)
+        if not args.json:
+            sys.stderr.write("\n")
+        _out(args, {"downloaded": str(path)}, f"downloaded {spec.name}: {path}")
+        return EXIT_OK
+    installed = registry.list()
+    if args.json:
+        sys.stdout.write(json.dumps({"installed": [e.__dict__ for e in installed],
+                                     "recommended": recommended_as_dicts()}, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    print("installed:")
+    for e in installed:
+        state = f"error: {e.error}" if e.error else f"{e.architecture}, {e.size_bytes / 1e6:.0f} MB"
+        print(f"  [{e.source}] {e.name} ({state}) {e.path}")
+    print("recommended (`sillok models download NAME`):")
+    for m in RECOMMENDED:
+        print(f"  {m.name}: {m.quant}, {m.size_gb} GB, ~{m.ram_gb} GB RAM, {m.license}; {m.languages}. {m.notes}")
+    return EXIT_OK
+
+
+def _recommended(specs: list[Any], name: str | None) -> Any:
+    if not name:
+        raise SillokError("`sillok models download NAME`: give a recommended model's name (`sillok models` lists them)")
+    key = name.lower()
+    matches = [m for m in specs if key in (m.name.lower(), m.filename.lower(), m.repo_id.lower())]
+    matches = matches or [m for m in specs if m.name.lower().startswith(key)]
+    if len(matches) != 1:
+        names = ", ".join(m.name for m in specs)
+        raise SillokError(f"{name!r} {'is ambiguous' if matches else 'is not a recommended model'}; choose from: {names}")
+    return matches[0]
+
+
+def _progress(done: int, total: int | None) -> None:
+    pct = f" {100 * done / total:.0f}%" if total else ""
+    sys.stderr.write(f"\r{done / 1e6:.0f} MB{pct}")
+    sys.stderr.flush()
+
+
+def _out(args: argparse.Namespace, obj: dict[str, Any], text: str) -> None:
+    if args.json:
+        sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    else:
+        print(text)

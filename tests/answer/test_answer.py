@@ -1,0 +1,140 @@
+"""ask() end to end with the real SmolLM2, Chroma and embedding model on a small real collection."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from core.answering import ask, conversations
+from core.cancel import CancelToken
+from core.errors import SillokError
+from core.langchain_retriever import SillokRetriever
+from core.llm_holder import holder_for
+from tests.answer.conftest import make_svc
+
+QUESTION = "What was the mean time required for in-flight intubation?"
+GOLD = "pmid-10135926.txt"
+
+
+@pytest.fixture(scope="module")
+def first(svc):
+    """One real answer, shared by the checks below (SmolLM2 at temperature 0 is deterministic)."""
+    pieces: list[str] = []
+    answer = svc.ask(QUESTION, on_token=pieces.append)
+    return answer, pieces
+
+
+def test_no_relevant_passage_never_loads_the_model(home: Path) -> None:
+    svc = make_svc(home)  # its own holder: nothing loaded yet
+    answer = svc.ask("Who painted the Mona Lisa?")
+    assert answer.found is False and answer.text == "I could not find this in your documents."
+    ko = svc.ask("모나리자를 누가 그렸나요?")
+    assert ko.found is False and ko.text == "문서에서 찾을 수 없습니다."
+    assert not holder_for(svc).loaded
+    assert answer.timings["first_token_ms"] == 0 and answer.conversation_id
+
+
+def test_answer_cites_the_right_source(first) -> None:
+    answer, _ = first
+    assert answer.found and not answer.cancelled
+    assert "25.9" in answer.text
+    cited = {c.n: c for c in answer.citations}
+    assert 1 in cited, answer.text
+    assert Path(cited[1].source).name == GOLD
+    assert cited[1].chunk_id == answer.hits[0].chunk_id
+    assert "25.9" in cited[1].quote  # the source sentence that backs the claim
+    assert answer.uncited == [] and answer.dropped == []
+    t = answer.timings
+    assert t["prompt_tokens"] > 100 and t["total_ms"] >= t["first_token_ms"] > 0 and t["retrieval_ms"] > 0
+
+
+def test_streams_many_pieces(first) -> None:
+    answer, pieces = first
+    assert len(pieces) > 5 and "".join(pieces).strip() == answer.text
+
+
+def test_cancel_mid_stream(svc) -> None:
+    token = CancelToken()
+    pieces: list[str] = []
+
+    def on_token(p: str) -> None:
+        pieces.append(p)
+        if len(pieces) == 3:
+            token.cancel()
+
+    answer = svc.ask(QUESTION, on_token=on_token, cancel=token)
+    assert answer.cancelled and answer.found
+    assert len(pieces) == 3 and answer.text == "".join(pieces).strip()
+    assert conversations(svc).turns(answer.conversation_id)[0].cancelled
+
+
+def test_follow_up_is_rewritten_and_reuses_the_prefix(svc, first, home: Path) -> None:
+    answer, _ = first
+    follow = svc.ask("And in the control setting?", conversation_id=answer.conversation_id)
+    assert follow.conversation_id == answer.conversation_id
+    q = follow.standalone_query.lower()
+    assert "intubation" in q and "control" in q  # the subject came from the earlier turn
+    assert follow.timings["reused_tokens"] > 50  # system + earlier turn stayed in the KV cache
+    # conversations persist: a new instance (new connection) reads both turns back
+    turns = make_svc(home).conversations().turns(answer.conversation_id)
+    assert [t.question for t in turns] == [QUESTION, "And in the control setting?"]
+    assert turns[0].answer == answer.text and turns[0].citations[0]["source"].endswith(GOLD)
+
+
+def test_unknown_conversation_is_an_error(svc) -> None:
+    with pytest.raises(SillokError, match="no conversation"):
+        svc.ask(QUESTION, conversation_id="missing")
+
+
+def test_retriever_invoke(svc) -> None:
+    docs = SillokRetriever(svc=svc, k=2).invoke(QUESTION)
+    assert 1 <= len(docs) <= 2
+    meta = docs[0].metadata
+    assert Path(meta["source"]).name == GOLD and meta["chunk_id"] and meta["score"] > 0
+    assert {"page", "article"} <= set(meta) and "25.9" in docs[0].page_content
+
+
+def test_any_langchain_chat_model_can_answer(svc) -> None:
+    from langchain_core.language_models import GenericFakeChatModel
+
+    model = GenericFakeChatModel(messages=iter(["In flight it took 25.9 seconds [1]."]))
+    pieces: list[str] = []
+    answer = ask(svc, QUESTION, chat_model=model, on_token=pieces.append)
+    assert answer.text == "In flight it took 25.9 seconds [1]." and len(pieces) > 1
+    assert Path(answer.citations[0].source).name == GOLD
+
+
+def test_bad_model_path_is_named_and_search_still_works(home: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"not a model at all")
+    svc = make_svc(home, llm_model=str(bad))
+    with pytest.raises(SillokError, match="broken.gguf") as err:
+        svc.ask(QUESTION)
+    assert "llm_model" in str(err.value)
+    assert not holder_for(svc).loaded
+    assert Path(svc.search(QUESTION)[0].source).name == GOLD
+
+
+def test_cli_ask_json(home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.cli import main
+
+    monkeypatch.setenv("SILLOK_TOP_K", "3")
+    monkeypatch.setenv("SILLOK_MAX_ANSWER_TOKENS", "48")
+    assert main(["ask", QUESTION, "--json", "--data-dir", str(home)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) >= {"answer", "found", "citations", "timings", "conversation_id"}
+    assert out["found"] is True and "25.9" in out["answer"]
+    assert out["citations"][0]["n"] == 1 and out["citations"][0]["source"].endswith(GOLD)
+    assert set(out["citations"][0]) >= {"n", "source", "page", "article", "quote"}
+    assert main(["ask", "Who painted the Mona Lisa?", "--json", "--data-dir", str(home)]) == 0
+    assert json.loads(capsys.readouterr().out)["found"] is False
+
+
+def test_cli_models_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli import main
+
+    assert main(["models", "--json", "--data-dir", str(home)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert any(e["source"] == "default" for e in out["installed"]) and out["recommended"]
