@@ -34,3 +34,5 @@ eval: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+include packaging/Makefile.inc

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 USER_FILE = "settings.json"
@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Highest priority first: flags (init), environment, then the JSON files (see load_settings).
         return (init_settings, env_settings)
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _expand_home(cls, v: Path) -> Path:
+        return v.expanduser()  # a machine-wide "~/Sillok" means each user's own folder
 
     @property
     def user_file(self) -> Path:
