@@ -45,6 +45,7 @@ class Sillok:
                 s.embedding_model, query_prefix=s.embedding_query_prefix,
                 passage_prefix=s.embedding_passage_prefix, batch_size=s.embedding_batch_size,
                 max_seq_length=s.embedding_max_seq_length, allow_download=s.allow_hub_download,
+                bf16=s.embedding_bf16,
             )
         return self._embedder
 
