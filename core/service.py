@@ -60,7 +60,7 @@ class Sillok:
 
         s = self.settings
         return Retriever(self.store, self.vectors, self.embedder, candidates=s.candidates, rrf_k=s.rrf_k,
-                         merge_neighbours=s.merge_neighbours)
+                         merge_neighbours=s.merge_neighbours, dense_weight=s.dense_weight)
 
     def _cid(self, collection: str, create: bool = False) -> int:
         if not COLLECTION_RE.match(collection):

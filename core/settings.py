@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     top_k: int = 5
     candidates: int = 50
     rrf_k: int = 60
+    dense_weight: float | None = None  # None: 0.5 for the bundled MiniLM, 1.0 for other models
     merge_neighbours: bool = True
     # Answering
     llm_model: str = "default"
