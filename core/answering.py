@@ -25,7 +25,15 @@ from core.conversations import Conversations
 from core.errors import SillokError
 from core.langchain_retriever import SillokRetriever, document_to_hit
 from core.llm_holder import holder_for
-from core.prompting import NOT_FOUND, answer_messages, language, rewrite_messages
+from core.prompting import (
+    NOT_FOUND,
+    Messages,
+    answer_messages,
+    followup_messages,
+    language,
+    rewrite_messages,
+    session_rewrite_messages,
+)
 from core.types import Answer, Hit
 from ingest.analyzer import analyse, analyse_query
 
@@ -80,10 +88,31 @@ def local_chat_model(svc: Any) -> Any:
 
 
 @dataclass
+class _Session:
+    """A conversation as the model saw it, kept in memory so follow-ups reuse the KV cache.
+
+    `messages` are the exact messages sent (system, users with their sources, the answers) and
+    `hits[n-1]` is source [n] across all of them. Lost on restart: the next turn is then cold.
+    """
+
+    messages: Messages
+    hits: list[Hit]
+
+
+_SESSIONS: weakref.WeakKeyDictionary[Any, dict[str, _Session]] = weakref.WeakKeyDictionary()
+
+
+def _sessions(svc: Any) -> dict[str, _Session]:
+    with _CONVS_LOCK:
+        return _SESSIONS.setdefault(svc, {})
+
+
+@dataclass
 class _Run:
     """What the prompt step learnt, read back by `ask` after streaming."""
 
     hits: list[Hit] = dataclasses.field(default_factory=list)
+    sent: Messages = dataclasses.field(default_factory=list)
     model: Any = None
     retrieved_at: float = 0.0
     generate_at: float = 0.0
@@ -111,7 +140,8 @@ def ask(svc: Any, question: str, collection: str = "default", *, conversation_id
             run.model = chat_model if chat_model is not None else local_chat_model(svc)
         return run.model
 
-    standalone = rewrite_question(model(), question, history, cancel) if history else question
+    session = _sessions(svc).get(conversation_id) if conversation_id and history else None
+    standalone = (rewrite_question(model(), question, history, cancel, session) if history else question)
     t_search = time.perf_counter()
 
     def prompt(x: dict[str, Any]) -> Any:
@@ -120,9 +150,19 @@ def ask(svc: Any, question: str, collection: str = "default", *, conversation_id
         if not gate.relevant(standalone, hits, settings.min_relevance):
             raise NotRelevant(hits)
         m = model()
-        msgs, run.hits = answer_messages(
-            question, hits, history, n_ctx=_n_ctx(m, settings.n_ctx),
-            max_answer_tokens=settings.max_answer_tokens, count=_counter(m), prompt_tokens=_prompt_counter(m))
+        sizes = dict(n_ctx=_n_ctx(m, settings.n_ctx), max_answer_tokens=settings.max_answer_tokens,
+                     count=_counter(m), prompt_tokens=_prompt_counter(m))
+        follow = None
+        if session is not None:
+            seen = {h.chunk_id for h in session.hits}
+            new = [h for h in hits if h.chunk_id not in seen]
+            follow = followup_messages(session.messages, question, new, len(session.hits) + 1, **sizes)
+        if follow is not None and session is not None:
+            msgs, used = follow
+            run.hits = [*session.hits, *used]
+        else:
+            msgs, run.hits = answer_messages(question, hits, history, **sizes)
+        run.sent = msgs
         run.generate_at = time.perf_counter()
         return to_lc_messages(msgs)
 
@@ -158,6 +198,8 @@ def ask(svc: Any, question: str, collection: str = "default", *, conversation_id
     timings = _timings(run, t0, t_search, first, end, len(pieces))
     cid = conversation_id or convs.create(collection, question)
     convs.add_turn(cid, question, text, [dataclasses.asdict(c) for c in parsed.citations], cancelled=cancelled)
+    if not cancelled and run.sent:
+        _sessions(svc)[cid] = _Session([*run.sent, {"role": "assistant", "content": text}], list(run.hits))
     return Answer(question, text, True, parsed.citations, run.hits, parsed.uncited, parsed.dropped, timings,
                   cancelled, cid, standalone)
 
@@ -179,7 +221,7 @@ def _not_found(convs: Conversations, question: str, standalone: str, collection:
 
 
 def rewrite_question(model: Any, question: str, history: Sequence[tuple[str, str]],
-                     cancel: CancelToken | None = None) -> str:
+                     cancel: CancelToken | None = None, session: _Session | None = None) -> str:
     """A follow-up ("what about night work?") as a standalone search query.
 
     The model is asked first (same system + history prefix as the answer, so its KV cache serves
@@ -191,7 +233,8 @@ def rewrite_question(model: Any, question: str, history: Sequence[tuple[str, str
         return question
     llm = _local_llm(model)
     m = model.bind(max_tokens=REWRITE_MAX_TOKENS, cancel=cancel) if llm is not None else model
-    reply = m.invoke(to_lc_messages(rewrite_messages(question, history)))
+    msgs = session_rewrite_messages(session.messages, question) if session else rewrite_messages(question, history)
+    reply = m.invoke(to_lc_messages(msgs))
     candidate = _first_line(reply.content if isinstance(reply.content, str) else str(reply.content))
     q_terms = set(analyse(question))
     convo_terms = set(analyse(" ".join(f"{q} {a}" for q, a in history[-2:])))

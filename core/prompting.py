@@ -86,7 +86,7 @@ def user_message(question: str, sources: str) -> str:
     return f"Sources:\n{sources}\n\nQuestion: {question}\n{CITE_LINE[language(question)]}"
 
 
-def pack_sources(hits: Sequence[Hit], budget: int, count: CountTokens) -> tuple[str, list[Hit]]:
+def pack_sources(hits: Sequence[Hit], budget: int, count: CountTokens, start: int = 1) -> tuple[str, list[Hit]]:
     """Number and join as many hits as fit in `budget` tokens; cut the last one rather than overflow.
 
     Returns the sources text and the hits as the model saw them (the cut one with its shortened text),
@@ -95,7 +95,7 @@ def pack_sources(hits: Sequence[Hit], budget: int, count: CountTokens) -> tuple[
     blocks: list[str] = []
     used: list[Hit] = []
     left = budget
-    for n, hit in enumerate(hits, 1):
+    for n, hit in enumerate(hits, start):
         block = source_block(n, hit)
         cost = count(block) + 2  # the blank line between blocks
         if cost <= left:
@@ -166,3 +166,42 @@ def rewrite_messages(question: str, history: Sequence[tuple[str, str]]) -> Messa
     """Same system + history prefix as the answer prompt (so the KV cache carries over), then the ask."""
     return [{"role": "system", "content": SYSTEM}, *history_messages(history),
             {"role": "user", "content": REWRITE.format(q=question.strip())}]
+
+
+def followup_messages(
+    session: Messages,
+    question: str,
+    new_hits: Sequence[Hit],
+    start: int,
+    *,
+    n_ctx: int,
+    max_answer_tokens: int,
+    count: CountTokens,
+    prompt_tokens: Callable[[Messages], int] | None = None,
+) -> tuple[Messages, list[Hit]] | None:
+    """A follow-up turn that keeps the conversation exactly as the model saw it.
+
+    Earlier turns stay with their sources, and only sources not shown before are added, numbered on
+    from `start`; so the whole earlier prompt is a token-identical prefix and llama.cpp reuses its KV
+    cache instead of evaluating the sources again. Returns None when the context is too full (the
+    caller then starts afresh with the cold layout).
+    """
+
+    def size(msgs: Messages) -> int:
+        if prompt_tokens is not None:
+            return prompt_tokens(msgs)
+        return sum(count(m["content"]) + 8 for m in msgs)
+
+    tail = f"Question: {question}\n{CITE_LINE[language(question)]}"
+    skeleton = [*session, {"role": "user", "content": tail}]
+    budget = n_ctx - max_answer_tokens - size(skeleton) - 16
+    if budget < 0:
+        return None
+    sources, used = pack_sources(new_hits, budget, count, start) if new_hits and budget >= MIN_SOURCE_TOKENS else ("", [])
+    content = f"Sources:\n{sources}\n\n{tail}" if sources else tail
+    return [*session, {"role": "user", "content": content}], used
+
+
+def session_rewrite_messages(session: Messages, question: str) -> Messages:
+    """The rewrite request after the conversation as the model saw it (shares its KV prefix)."""
+    return [*session, {"role": "user", "content": REWRITE.format(q=question.strip())}]
