@@ -32,7 +32,9 @@ def _kiwi() -> Any:
     if kiwi is None:
         from kiwipiepy import Kiwi
 
-        kiwi = Kiwi(num_workers=-1)  # analyse in the calling thread
+        # Without the multi-word and typo dictionaries Kiwi takes 330 MB instead of 520 MB; the
+        # keyword index measured the same on the Korean statutes (recall@5 0.781 both ways).
+        kiwi = Kiwi(num_workers=-1, load_multi_dict=False, load_typo_dict=False)  # in the calling thread
         _local.kiwi = kiwi
     return kiwi
 
