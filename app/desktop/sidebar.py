@@ -81,9 +81,13 @@ class Sidebar(QWidget):
         head = self.docs.header()
         head.setStretchLastSection(False)
         head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        for col in (2, 3, 4):
-            head.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # The file name is what people scan for: give it the room, keep the rest narrow (the full
+        # status reason and the exact date are in the tooltip).
+        head.setMinimumSectionSize(36)
+        for col, width in ((1, 72), (2, 40), (3, 44), (4, 74)):
+            head.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.docs.setColumnWidth(col, width)
+        self.docs.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.docs.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.docs.customContextMenuRequested.connect(self._doc_menu)
         self.new_conv_btn = QPushButton()
@@ -160,7 +164,7 @@ class Sidebar(QWidget):
                 item.setForeground(1, Qt.GlobalColor.darkRed)
             self.docs.addTopLevelItem(item)
         self.docs.setSortingEnabled(True)
-        self.docs.setColumnWidth(1, 96)  # the full reason is in the tooltip
+        self.docs.setColumnWidth(1, 72)  # the full reason is in the tooltip
         self._apply_filter(self.filter.text())
 
     def set_conversations(self, convs: list[tuple[str, str, str]], current: str | None) -> None:

@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for w in (self.sidebar, self.chat, self.viewer):
             self.splitter.addWidget(w)
-        self.splitter.setSizes([360, 580, 460])
+        self.splitter.setSizes([400, 560, 440])
         self.splitter.setStretchFactor(1, 1)
         central = QWidget()
         lay = QVBoxLayout(central)
