@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.sillok-installed
 
-.PHONY: setup run test test-slow lint bench eval clean
+.PHONY: setup run test test-slow lint bench eval clean fuzz
 
 setup: $(STAMP)
 
@@ -31,6 +31,9 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(PY) -m bench.bench_retrieval
+
+fuzz: $(STAMP)
+	$(VENV)/bin/pytest -q -m slow -s tests/trust/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

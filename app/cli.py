@@ -49,10 +49,10 @@ def _parser() -> argparse.ArgumentParser:
 def _extra_commands() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
     """Commands that live in their own modules (answering), added when present."""
     try:
-        from app import cli_answer
+        from app import cli_answer, cli_audit
     except ImportError:
         return []
-    return [cli_answer.add_commands]
+    return [cli_answer.add_commands, cli_audit.add_commands]
 
 
 def _service(args: argparse.Namespace) -> Any:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from core.audit import record_answer as _audit
 from core.cancel import CancelToken
 from core.chain import NotRelevant, build_chain, to_lc_messages
 from core.citations import parse_answer
@@ -81,9 +82,15 @@ def conversations(svc: Any) -> Conversations:
 
 def local_chat_model(svc: Any) -> Any:
     """The LangChain chat model over this Sillok's (lazily loaded) LocalLLM."""
+    s = svc.settings
+    if s.office_mode and s.llm_server_url:
+        from core.remote import make_chat_model
+        from core.secrets import read_token
+
+        return make_chat_model(s.llm_server_url, read_token(s.llm_server_url).token, s.llm_server_model,
+                               s.temperature, s.max_answer_tokens, s.server_timeout_s)
     from models.langchain_chat import LocalChatModel
 
-    s = svc.settings
     return LocalChatModel(llm=holder_for(svc).get(s), max_tokens=s.max_answer_tokens, temperature=s.temperature)
 
 
@@ -187,8 +194,8 @@ def ask(svc: Any, question: str, collection: str = "default", *, conversation_id
             if on_token is not None:
                 on_token(piece)
     except NotRelevant as nr:
-        return _not_found(convs, question, standalone, collection, conversation_id, nr.hits, t0, t_search,
-                          run.retrieved_at, on_token)
+        return _audit(svc, _not_found(convs, question, standalone, collection, conversation_id, nr.hits, t0,
+                                      t_search, run.retrieved_at, on_token), collection)
     finally:
         stream.close()
     end = time.perf_counter()
@@ -200,8 +207,8 @@ def ask(svc: Any, question: str, collection: str = "default", *, conversation_id
     convs.add_turn(cid, question, text, [dataclasses.asdict(c) for c in parsed.citations], cancelled=cancelled)
     if not cancelled and run.sent:
         _sessions(svc)[cid] = _Session([*run.sent, {"role": "assistant", "content": text}], list(run.hits))
-    return Answer(question, text, True, parsed.citations, run.hits, parsed.uncited, parsed.dropped, timings,
-                  cancelled, cid, standalone)
+    return _audit(svc, Answer(question, text, True, parsed.citations, run.hits, parsed.uncited, parsed.dropped,
+                              timings, cancelled, cid, standalone), collection)
 
 
 def _not_found(convs: Conversations, question: str, standalone: str, collection: str,

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core.audit import record_ingest, record_remove
 from core.cancel import CancelToken
 from core.errors import SillokError
 from core.settings import Settings, load_settings
@@ -29,12 +30,31 @@ COLLECTION_RE = re.compile(r"^[^\x00-\x1f/\\]{1,100}$")
 class Sillok:
     def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
         self.settings = settings or load_settings(**overrides)
+        from core import privacy
+
+        privacy.apply(self.settings.allow_hub_download)  # telemetry/tracing of every dependency off
         home = self.settings.home
         home.mkdir(parents=True, exist_ok=True)
         self.store = Store(home / "sillok.db")
         self.vectors = VectorIndex(home / "chroma")
         self._embedder: Embedder | None = None
         self._lock = threading.RLock()  # one writer: ingest/remove/re-embed never interleave
+        self._office_client: Any = None
+        self._shared: dict[str, Any] = {}
+
+    def shared_index(self, collection: str) -> Any:
+        """core.remote.SharedIndex for `collection` in office mode (docs/deploy.md), else None."""
+        s = self.settings
+        if not (s.office_mode and s.chroma_url):
+            return None
+        from core.remote import SharedIndex, make_chroma_client
+        from core.secrets import read_token
+
+        if self._office_client is None:
+            self._office_client = make_chroma_client(s.chroma_url, read_token(s.chroma_url).token)
+        if collection not in self._shared:
+            self._shared[collection] = SharedIndex(self._office_client, collection, self.embedder.key)
+        return self._shared[collection]
 
     # -- components (lazy) -----------------------------------------------------------------------
     @property
@@ -110,12 +130,19 @@ class Sillok:
     # -- ingest / remove --------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], collection: str = "default",
                progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> IngestReport:
+        shared = self.shared_index(collection)
+        if shared is not None:
+            return shared.ingest(paths, self.embedder, self.settings.chunk_size, self.settings.chunk_min,
+                                 progress, cancel)
         with self._lock:
             cid = self._cid(collection, create=True)
-            return self.pipeline.ingest(cid, paths, progress, cancel)
+            return record_ingest(self, self.pipeline.ingest(cid, paths, progress, cancel), collection)
 
     def remove(self, path: str | Path, collection: str = "default") -> int:
         """Remove a document (or every document under a folder) from every index."""
+        shared = self.shared_index(collection)
+        if shared is not None:
+            return int(shared.remove(str(Path(path).expanduser().resolve())))
         with self._lock:
             cid = self._cid(collection)
             target = str(Path(path).expanduser().resolve())
@@ -123,13 +150,20 @@ class Sillok:
             matches = [s for s in sources if s == target or s.startswith(target.rstrip("/\\") + "/")]
             if not matches:
                 raise SillokError(f"{target} is not in collection {collection!r}")
-            return sum(self.pipeline.remove(cid, s) for s in matches)
+            return record_remove(self, target, collection, sum(self.pipeline.remove(cid, s) for s in matches))
 
     # -- search -----------------------------------------------------------------------------------
     def search(self, query: str, collection: str = "default", k: int | None = None,
                sources: Sequence[str] | None = None, mode: str = "hybrid") -> list[Hit]:
         if not query.strip():
             raise SillokError("empty query")
+        shared = self.shared_index(collection)
+        if shared is not None:
+            st = self.settings
+            srcs = [str(Path(x).expanduser().resolve()) for x in sources] if sources else None
+            return shared.search(query, self.embedder, k or st.top_k, srcs, candidates=st.candidates,
+                                 rrf_k=st.rrf_k, dense_weight=st.dense_weight,
+                                 merge_neighbours=st.merge_neighbours, mode=mode)
         cid = self._cid(collection)
         with self._lock:
             self.pipeline.ensure_embeddings(cid)

@@ -69,9 +69,16 @@ class Settings(BaseSettings):
     temperature: float = 0.0
     max_answer_tokens: int = 384
     min_relevance: float = 0.0
+    audit_questions: bool = True  # off: the audit log writes "[not logged]" instead of the question
     # Limits
     max_file_mb: int = 200
     gpu: str = ""  # "cuda" asks the build for CUDA; runtime offload is decided by n_gpu_layers
+    # Office mode (docs/deploy.md). Tokens live in the OS keyring (core/secrets.py), never here.
+    office_mode: bool = False
+    llm_server_url: str = ""  # OpenAI-compatible server, e.g. https://sillok.office.lan:8443
+    llm_server_model: str = "default"
+    chroma_url: str = ""  # office index server (Chroma behind the token proxy)
+    server_timeout_s: float = 60.0
 
     @classmethod
     def settings_customise_sources(
@@ -143,3 +150,8 @@ def load_settings(machine_file: Path | None = None, **flags: Any) -> Settings:
         if f"SILLOK_{key.upper()}" in os.environ:
             merged.pop(key)
     return Settings(**{**merged, **flags})
+
+
+def server_token_from_env() -> str | None:
+    """SILLOK_SERVER_TOKEN: the office-server token where no OS keyring exists (core/secrets.py)."""
+    return os.environ.get("SILLOK_SERVER_TOKEN") or None

@@ -113,6 +113,8 @@ class Pipeline:
         for doc in docs:
             self._delete(cid, doc.doc_id)
         self.store.clear_failure(cid, source)
+        if docs:
+            self.store.scrub(cid)
         return len(docs)
 
     def ensure_embeddings(self, cid: int, progress: ProgressFn | None = None,

@@ -188,6 +188,7 @@ class Store:
             self.db.execute("DELETE FROM chunks WHERE collection_id=? AND doc_id=?", (cid, doc_id))
             self.db.execute("DELETE FROM doc_names WHERE collection_id=? AND doc_id=?", (cid, doc_id))
             self.db.execute("DELETE FROM documents WHERE collection_id=? AND doc_id=?", (cid, doc_id))
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # deleted text must not linger in the WAL
 
     def doc_names(self, cid: int) -> dict[str, tuple[str, list[str]]]:
         """doc_id → (source, names) for committed documents; cached until the database changes."""
@@ -204,6 +205,13 @@ class Store:
                     names.setdefault(doc_id, (source, []))[1].append(name)
                 self._names, self._names_version = names, version
             return self._names
+
+    def scrub(self, cid: int) -> None:
+        """Rewrite the keyword index and checkpoint the WAL so a removed document's terms leave the disk
+        (SQLite 3.40's FTS5 has no secure-delete; 'optimize' rebuilds the segments without them)."""
+        with self._lock:
+            self.db.execute(f"INSERT INTO fts_{cid}(fts_{cid}) VALUES('optimize')")
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- chunks ---------------------------------------------------------------------------------
     def chunk_rows(self, rowids: Sequence[int]) -> dict[int, sqlite3.Row]:

@@ -67,13 +67,16 @@ class VectorIndex:
     def query(self, cid: int, key: str, vector: np.ndarray, k: int,
               sources: Sequence[str] | None = None) -> list[tuple[int, float]]:
         col = self.collection(cid, key)
-        n = col.count()
-        if n == 0:
-            return []
         where: dict[str, Any] | None = None
         if sources:
             where = {"source": {"$in": list(sources)}} if len(sources) > 1 else {"source": sources[0]}
-        res = col.query(query_embeddings=[vector], n_results=min(k, n), where=where, include=["distances"])
+        try:  # count() costs a round trip (~4 ms): ask it only when the collection may be smaller than k
+            res = col.query(query_embeddings=[vector], n_results=k, where=where, include=["distances"])
+        except Exception:  # noqa: BLE001 - chromadb raises several types when k exceeds the collection
+            n = col.count()
+            if n == 0:
+                return []
+            res = col.query(query_embeddings=[vector], n_results=min(k, n), where=where, include=["distances"])
         ids, dists = res["ids"][0], res["distances"][0]
         return [(int(i), 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
 

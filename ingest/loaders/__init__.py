@@ -14,7 +14,7 @@ from pathlib import Path
 
 from core.errors import LoadError
 from core.types import Document
-from ingest.loaders.limits import DEFAULT_MAX_BYTES, check_file_size
+from ingest.loaders.limits import DEFAULT_MAX_BYTES, check_file_size, check_text_bytes, check_text_chars
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,9 @@ def load(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         if suffix in (".txt", ".md"):
             from ingest.loaders.text import load_text
 
-            doc = load_text(path, _read(path))
+            data = _read(path)
+            check_text_bytes(path, data)
+            doc = load_text(path, data)
         elif suffix in (".html", ".htm"):
             from ingest.loaders.html import load_html
 
@@ -81,6 +83,7 @@ def load(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     except Exception as exc:  # last guard: a library bug must not abort a whole ingest run
         log.exception("unexpected error loading %s", path)
         raise LoadError(path, f"unreadable file ({type(exc).__name__})") from exc
+    check_text_chars(path, doc.char_count)
     if not any(page.text.strip() for page in doc.pages):
         raise LoadError(path, "no text found")
     return doc

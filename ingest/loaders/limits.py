@@ -20,6 +20,10 @@ MAX_UNZIPPED_BYTES = 500 * MB
 MAX_RATIO = 200
 #: Members smaller than this are never called bombs, whatever their ratio (tiny XML can compress well).
 RATIO_FLOOR_BYTES = 10 * MB
+# A text file with a megabyte-long line or tens of millions of characters is a data dump, not a
+# document: chunking and embedding it would take hours.
+MAX_LINE_BYTES = 1 * MB
+MAX_TEXT_CHARS = 20_000_000
 
 
 def _mb(n: int) -> str:
@@ -59,3 +63,18 @@ def read_member(path: Path, zf: zipfile.ZipFile, name: str, limit: int = MAX_UNZ
     if len(data) > limit:
         raise LoadError(path, f"refused: {name!r} inflates past {_mb(limit)} MB (zip bomb?)")
     return data
+
+
+def check_text_bytes(path: Path, data: bytes) -> None:
+    if len(data) <= MAX_LINE_BYTES:
+        return
+    longest = max(map(len, data.replace(b"\r", b"\n").split(b"\n")))
+    if longest > MAX_LINE_BYTES:
+        raise LoadError(path, f"refused: a single line of {_mb(longest)} MB (limit {_mb(MAX_LINE_BYTES)} MB): "
+                              "a data dump, not a document?")
+
+
+def check_text_chars(path: Path, chars: int) -> None:
+    if chars > MAX_TEXT_CHARS:
+        raise LoadError(path, f"refused: {chars / 1e6:.0f} million characters of text "
+                              f"(limit {MAX_TEXT_CHARS / 1e6:.0f} million)")

@@ -1,0 +1,124 @@
+"""The office model server (llama_cpp.server with the bundled SmolLM2) on loopback, used through
+`make_chat_model` inside `core.answering.ask`. Slow (~2 min on 2 busy cores): `make test-slow`."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from core.answering import ask
+from core.cancel import CancelToken
+from core.errors import SillokError
+from core.remote import (
+    RemoteUnavailable,
+    SharedIndex,
+    make_chat_model,
+    make_chroma_client,
+    openai_base_url,
+)
+from tests.server.conftest import TOKEN, Server, llm_server
+
+QUESTION = "What was the mean time required for in-flight intubation?"
+GOLD = "pmid-10135926.txt"
+
+pytestmark = pytest.mark.slow
+
+
+def chat(url: str, **kw: Any):
+    return make_chat_model(url, None, max_tokens=48, timeout=30, backoff_s=0.2, **kw)
+
+
+# -- the shared model ---------------------------------------------------------------------------------
+def test_ask_streams_through_the_office_model(svc, llm: Server) -> None:
+    pieces: list[str] = []
+    answer = ask(svc, QUESTION, chat_model=chat(llm.url), on_token=pieces.append)
+    assert answer.found and not answer.cancelled
+    assert len(pieces) > 3 and "".join(pieces).strip() == answer.text
+    assert Path(answer.hits[0].source).name == GOLD
+    # Citations are parsed exactly as for the local model: every [n] maps to a retrieved hit.
+    for c in answer.citations:
+        assert 1 <= c.n <= len(answer.hits) and c.source == answer.hits[c.n - 1].source
+    assert answer.timings["first_token_ms"] > 0 and answer.timings["tokens_per_s"] > 0
+
+
+def test_cancel_stops_the_stream_and_closes_the_response(svc, llm: Server) -> None:
+    responses: list[httpx.Response] = []
+    client = httpx.Client(event_hooks={"response": [responses.append]}, timeout=30)
+    model = make_chat_model(llm.url, None, max_tokens=300, timeout=30, http_client=client)
+    token = CancelToken()
+    pieces: list[str] = []
+
+    def on_token(p: str) -> None:
+        pieces.append(p)
+        if len(pieces) == 3:
+            token.cancel()
+
+    answer = ask(svc, QUESTION, chat_model=model, on_token=on_token, cancel=token)
+    assert answer.cancelled and len(pieces) == 3
+    assert responses and all(r.is_closed for r in responses)  # the HTTP stream was closed, not drained
+    # The server is free again at once (it stopped generating for the closed connection).
+    t0 = time.perf_counter()
+    assert chat(llm.url).invoke("Say yes.").content
+    assert time.perf_counter() - t0 < 20
+
+
+def test_server_down_gives_a_clear_error_then_works_after_restart(svc, server_tmp: Path) -> None:
+    server = llm_server(server_tmp)  # its own instance: stopping it must not disturb the shared one
+    server.start()
+    try:
+        model = chat(server.url)
+        assert model.invoke("Say yes.").content
+        server.stop()
+        t0 = time.perf_counter()
+        with pytest.raises(RemoteUnavailable) as err:
+            ask(svc, QUESTION, chat_model=model)
+        assert time.perf_counter() - t0 < 10  # bounded: 2 retries with a short backoff
+        msg = str(err.value)
+        assert server.url in msg and "not reachable" in msg and "Settings" in msg and "kept" in msg
+        assert isinstance(err.value, SillokError)
+        server.start()
+        answer = ask(svc, QUESTION, chat_model=model)  # the same question, the same model object
+        assert answer.found and answer.text
+    finally:
+        server.stop()
+
+
+def test_wrong_address_is_refused_early() -> None:
+    with pytest.raises(SillokError, match="not a server address"):
+        make_chat_model("ftp://x", None)
+    assert openai_base_url("http://h:8000/") == "http://h:8000/v1"
+    assert openai_base_url("http://h:8000/v1") == "http://h:8000/v1"
+
+
+class OfficeSvc:
+    """What the service facade becomes in office mode (see the service.py patch in docs/deploy.md)."""
+
+    def __init__(self, settings: Any, index: SharedIndex, embedder: Any) -> None:
+        self.settings, self.index, self.embedder = settings, index, embedder
+
+    def search(self, query: str, collection: str = "default", k: int | None = None,
+               sources: Any = None, mode: str = "hybrid") -> list[Any]:
+        return self.index.search(query, self.embedder, k or self.settings.top_k, sources)
+
+
+def test_shared_index_and_shared_model_answer_together(svc, llm: Server, proxy, docs: list[Path]) -> None:
+    index = SharedIndex(make_chroma_client(proxy.url, TOKEN), "default", svc.embedder.key)
+    report = index.ingest(docs, svc.embedder)
+    assert sorted(Path(f.path).name for f in report.files if f.status == "indexed") == sorted(d.name for d in docs)
+    again = index.ingest(docs, svc.embedder)
+    assert [f.status for f in again.files] == ["unchanged"] * len(docs)  # another desktop: nothing to do
+    n_local = sum(c.chunks for c in svc.collections())
+    assert index.count() == n_local  # same chunking as the desktop pipeline
+    hits = index.search(QUESTION, svc.embedder, k=3)
+    assert Path(hits[0].source).name == GOLD and "keyword" in hits[0].ranks and "dense" in hits[0].ranks
+    local = svc.search(QUESTION, k=3)
+    assert [h.chunk_id.split("-")[-1] for h in hits[:1]] == [h.chunk_id.split("-")[-1] for h in local[:1]]
+    office = OfficeSvc(svc.settings, index, svc.embedder)
+    answer = ask(office, QUESTION, chat_model=chat(llm.url))
+    assert answer.found and Path(answer.hits[0].source).name == GOLD
+    assert index.remove(str(docs[0])) == 1 and all(Path(h.source).name != docs[0].name
+                                                   for h in index.search(QUESTION, svc.embedder, k=3))

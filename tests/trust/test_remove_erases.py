@@ -1,0 +1,105 @@
+"""Removing a document removes its text from disk — every file of the data folder, as raw bytes.
+
+Real Sillok, real Chroma and embedding model. The marker is scanned for while the service is still
+open (a running app: the SQLite WAL is where deleted text lingers) and again after it is closed.
+Measured here before the fix: with the service open the marker sat 5 times in `sillok.db-wal` until
+the next checkpoint; `Store.delete_document` now ends with `PRAGMA wal_checkpoint(TRUNCATE)`.
+
+Known residues kept visible as xfail tests (see the report / ingest patches):
+- FTS5 keeps the removed document's *keyword terms* (lower-cased tokens such as "zebraquartz") in its
+  index segments until they are merged; SQLite 3.40 has no FTS5 'secure-delete', so the fix is an
+  FTS5 'optimize' after a removal.
+- Chroma's `embeddings_queue` keeps the removed chunk's vector and metadata (its source path) until it
+  purges the queue; no chunk text is ever given to Chroma (ids, vectors, doc_id, source only).
+"""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+
+MARKER = "ZEBRAQUARTZ-1234 환자기록"
+TOKEN = b"zebraquartz"  # what the keyword index keeps of the marker (analysed, lower-cased)
+
+
+def _files(home: Path) -> list[Path]:
+    return sorted(p for p in home.rglob("*") if p.is_file())
+
+
+def _holding(home: Path, needle: bytes, *, lower: bool = False, skip_audit: bool = True) -> list[str]:
+    found = []
+    for p in _files(home):
+        if skip_audit and p.parent.name == "audit":
+            continue
+        data = p.read_bytes()
+        if needle in (data.lower() if lower else data):
+            found.append(f"{p.relative_to(home)} ({len(data)} bytes)")
+    return found
+
+
+def _build(tmp_path: Path) -> tuple[Path, Path, Path]:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    chart = docs / "chart-0001.md"
+    chart.write_text(
+        "# 진료 기록\n\n" + "환자 상태는 안정적이며 투약을 계속한다. " * 20
+        + f"\n\n식별자 {MARKER} 는 이 문서에만 있다. The patient identifier {MARKER} appears only here.\n",
+        encoding="utf-8",
+    )
+    keep = docs / "contract.md"
+    keep.write_text("# 용역 계약서\n\n" + "제1조(목적) 이 계약은 용역의 범위를 정한다. " * 30, encoding="utf-8")
+    return tmp_path / "home", chart, keep
+
+
+@pytest.fixture
+def removed(tmp_path: Path):
+    from core.service import Sillok
+
+    home, chart, keep = _build(tmp_path)
+    svc = Sillok(home=home)
+    report = svc.ingest([chart, keep])
+    assert not report.failed, report.failed
+    assert _holding(home, MARKER.encode()), "the marker should be on disk before removal"
+    assert any("ZEBRAQUARTZ" in h.text for h in svc.search("ZEBRAQUARTZ 환자기록"))
+    assert svc.remove(chart) == 1
+    return svc, home, keep
+
+
+def test_removed_text_is_gone_while_open_and_after_close(removed) -> None:
+    svc, home, keep = removed
+    assert not any("ZEBRAQUARTZ" in h.text for h in svc.search("ZEBRAQUARTZ 환자기록"))
+    # While the app still runs: the WAL is the usual hiding place.
+    assert _holding(home, MARKER.encode()) == []
+    assert _holding(home, "환자기록 ".encode() + b"\xeb") == []  # no tail of the marker either
+    assert [d.source for d in svc.documents()] == [str(keep)]
+    del svc, removed
+    gc.collect()
+    files = _files(home)
+    assert any(p.name == "sillok.db" for p in files) and any("chroma" in p.parts for p in files)
+    assert _holding(home, MARKER.encode()) == []
+    assert _holding(home, MARKER.split()[0].encode()) == []  # case-sensitive original spelling
+
+
+def test_audit_log_keeps_paths_never_text(removed) -> None:
+    svc, home, _ = removed
+    log = (home / "audit" / "audit.jsonl").read_bytes()
+    assert b"chart-0001.md" in log  # metadata: which file was added and removed
+    assert MARKER.encode() not in log and TOKEN not in log.lower()
+
+
+def test_keyword_terms_of_removed_document_are_gone(removed) -> None:
+    svc, home, _ = removed
+    del svc, removed
+    gc.collect()
+    assert _holding(home, TOKEN, lower=True) == []
+
+
+@pytest.mark.xfail(reason="Chroma's embeddings_queue keeps the removed chunk's vector and source path until "
+                          "it purges its log; no text, but the file name can be sensitive", strict=False)
+def test_source_path_of_removed_document_is_gone_from_vectors(removed) -> None:
+    svc, home, _ = removed
+    del svc, removed
+    gc.collect()
+    assert _holding(home / "chroma", b"chart-0001.md") == []
