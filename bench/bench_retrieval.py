@@ -97,7 +97,7 @@ def phase_scale(home: str, n: int) -> dict:
             svc.store.set_state(cid, [doc_id], COMMITTED)
         vecs = rng.standard_normal((per_doc, svc.embedder.dim)).astype("float32")
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-        svc.vectors.upsert(cid, key, rowids, [doc_id] * per_doc, [f"/syn/{d}.txt"] * per_doc, vecs)
+        svc.vectors.upsert(cid, key, rowids, [doc_id] * per_doc, vecs)
     svc.store.set_embedding(cid, key, svc.embedder.name)
     build = time.perf_counter() - t0
     queries = [" ".join(rng.choice(vocab, 8)) for _ in range(60)] + ["metformin glucose outcome", "야간근로 가산임금"]

@@ -76,7 +76,8 @@ class Retriever:
             keyword = _POOL.submit(self.store.keyword_search, cid, analyse_query(query), self.candidates, sources)
         if mode in ("hybrid", "dense") and (mode == "dense" or w.dense > 0):
             vec = self.embedder.embed_query(query)
-            lists["dense"] = self.vectors.query(cid, self.embedder.key, vec, self.candidates, sources)
+            doc_ids = self.store.doc_ids_for(cid, sources) if sources else None
+            lists["dense"] = self.vectors.query(cid, self.embedder.key, vec, self.candidates, doc_ids)
         if keyword is not None:
             lists["keyword"] = keyword.result()
         fused = rrf(lists, {"dense": w.dense, "keyword": w.keyword}, self.rrf_k)

@@ -135,8 +135,7 @@ class Pipeline:
                 cancel.check()
             texts = [f"{hdr.strip()}\n{text}" if hdr.strip() else text for _, _, _, _, text, hdr in batch]
             vecs = self.embedder.embed_passages(texts)
-            self.vectors.upsert(cid, self.embedder.key, [b[0] for b in batch], [b[2] for b in batch],
-                                [b[3] for b in batch], vecs)
+            self.vectors.upsert(cid, self.embedder.key, [b[0] for b in batch], [b[2] for b in batch], vecs)
             done += len(batch)
             if progress:
                 rate = done / max(time.monotonic() - start, 1e-6)
@@ -232,20 +231,17 @@ class Pipeline:
         all_rowids: list[int] = []
         texts: list[str] = []
         doc_ids: list[str] = []
-        sources: list[str] = []
         with self.store.tx():
             for p in batch:
                 terms = [" ".join(analyse(indexed_text(c))) for c in p.chunks]
                 all_rowids += self.store.add_pending(cid, p.doc, p.chunks, terms, p.names)
                 texts += [indexed_text(c) for c in p.chunks]
                 doc_ids += [c.doc_id for c in p.chunks]
-                sources += [c.source for c in p.chunks]
         step = self.embedder.batch_size * 4
         for i in range(0, len(texts), step):
             cancel.check()
             vecs = self.embedder.embed_passages(texts[i : i + step])
-            self.vectors.upsert(cid, key, all_rowids[i : i + step], doc_ids[i : i + step],
-                                sources[i : i + step], vecs)
+            self.vectors.upsert(cid, key, all_rowids[i : i + step], doc_ids[i : i + step], vecs)
         with self.store.tx():
             self.store.set_state(cid, [p.doc.doc_id for p in batch], COMMITTED)
             for p in batch:

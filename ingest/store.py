@@ -134,6 +134,16 @@ class Store:
         with self._lock:
             return [DocRow(*r) for r in self.db.execute(sql + " ORDER BY source", args)]
 
+    def doc_ids_for(self, cid: int, sources: Sequence[str]) -> list[str]:
+        """Committed doc_ids of these source paths (the dense index filters by doc_id, not by path)."""
+        with self._lock:
+            marks = ",".join("?" * len(sources))
+            rows = self.db.execute(
+                f"SELECT doc_id FROM documents WHERE collection_id=? AND state=? AND source IN ({marks})",
+                [cid, COMMITTED, *sources],
+            )
+            return [r[0] for r in rows]
+
     def failures(self, cid: int) -> list[tuple[str, str, str, float]]:
         with self._lock:
             rows = self.db.execute("SELECT source, status, reason, at FROM failures WHERE collection_id=?", (cid,))

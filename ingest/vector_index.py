@@ -50,7 +50,9 @@ class VectorIndex:
         return col
 
     def upsert(self, cid: int, key: str, rowids: Sequence[int], doc_ids: Sequence[str],
-               sources: Sequence[str], vectors: np.ndarray) -> None:
+               vectors: np.ndarray) -> None:
+        """Vectors with their doc_id only: no text and no file path goes to Chroma, whose write-ahead
+        queue keeps removed records until it purges (file names can be as sensitive as text)."""
         col = self.collection(cid, key)
         step = max(1, int(self.client.get_max_batch_size()))
         for i in range(0, len(rowids), step):
@@ -58,18 +60,20 @@ class VectorIndex:
             col.upsert(
                 ids=[str(r) for r in rowids[i:j]],
                 embeddings=vectors[i:j],
-                metadatas=[{"doc_id": d, "source": s} for d, s in zip(doc_ids[i:j], sources[i:j], strict=True)],
+                metadatas=[{"doc_id": d} for d in doc_ids[i:j]],
             )
 
     def delete_doc(self, cid: int, key: str, doc_id: str) -> None:
         self.collection(cid, key).delete(where={"doc_id": doc_id})
 
     def query(self, cid: int, key: str, vector: np.ndarray, k: int,
-              sources: Sequence[str] | None = None) -> list[tuple[int, float]]:
+              doc_ids: Sequence[str] | None = None) -> list[tuple[int, float]]:
         col = self.collection(cid, key)
         where: dict[str, Any] | None = None
-        if sources:
-            where = {"source": {"$in": list(sources)}} if len(sources) > 1 else {"source": sources[0]}
+        if doc_ids is not None:
+            if not doc_ids:
+                return []
+            where = {"doc_id": {"$in": list(doc_ids)}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]}
         try:  # count() costs a round trip (~4 ms): ask it only when the collection may be smaller than k
             res = col.query(query_embeddings=[vector], n_results=k, where=where, include=["distances"])
         except Exception:  # noqa: BLE001 - chromadb raises several types when k exceeds the collection

@@ -96,8 +96,6 @@ def test_keyword_terms_of_removed_document_are_gone(removed) -> None:
     assert _holding(home, TOKEN, lower=True) == []
 
 
-@pytest.mark.xfail(reason="Chroma's embeddings_queue keeps the removed chunk's vector and source path until "
-                          "it purges its log; no text, but the file name can be sensitive", strict=False)
 def test_source_path_of_removed_document_is_gone_from_vectors(removed) -> None:
     svc, home, _ = removed
     del svc, removed
