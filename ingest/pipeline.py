@@ -101,9 +101,8 @@ class Pipeline:
 
     def _delete(self, cid: int, doc_id: str) -> None:
         self.store.set_state(cid, [doc_id], DELETING)
-        for _, _, key, _ in [c for c in self.store.collections() if c[0] == cid]:
-            for k in {key, self.embedder.key} - {""}:
-                self.vectors.delete_doc(cid, k, doc_id)
+        for k in {self.store.embedding_key(cid) or "", self.embedder.key} - {""}:
+            self.vectors.delete_doc(cid, k, doc_id)
         self.store.delete_document(cid, doc_id)
 
     def remove(self, cid: int, source: str) -> int:
@@ -120,8 +119,8 @@ class Pipeline:
     def ensure_embeddings(self, cid: int, progress: ProgressFn | None = None,
                           cancel: CancelToken | None = None) -> int:
         """Re-embed the collection when the embedding model changed; returns chunks embedded."""
-        current = next((c for c in self.store.collections() if c[0] == cid), None)
-        if current is None or current[2] == self.embedder.key:
+        current = self.store.embedding_key(cid)
+        if current is None or current == self.embedder.key:
             return 0
         _, total = self.store.counts(cid)
         if total == 0:
@@ -247,7 +246,7 @@ class Pipeline:
             for p in batch:
                 self.store.set_state(cid, p.replaces, DELETING)
                 self.store.clear_failure(cid, p.doc.source)
-            if not next(c for c in self.store.collections() if c[0] == cid)[2]:
+            if not self.store.embedding_key(cid):
                 self.store.set_embedding(cid, key, self.embedder.name)
         for p in batch:
             for old in p.replaces:

@@ -103,6 +103,12 @@ class Store:
             rows = self.db.execute("SELECT id, name, embedding_key, embedding_model FROM collections ORDER BY name")
             return [(int(r[0]), r[1], r[2], r[3]) for r in rows]
 
+    def embedding_key(self, cid: int) -> str | None:
+        """The key of the vectors this collection holds ('' before its first vectors; None: no collection)."""
+        with self._lock:
+            row = self.db.execute("SELECT embedding_key FROM collections WHERE id=?", (cid,)).fetchone()
+        return None if row is None else str(row[0])
+
     def set_embedding(self, cid: int, key: str, model: str) -> None:
         with self._lock:
             self.db.execute(
