@@ -163,7 +163,10 @@ def ask(svc: Any, question: str, collection: str = "default", *, conversation_id
         if session is not None:
             seen = {h.chunk_id for h in session.hits}
             new = [h for h in hits if h.chunk_id not in seen]
-            follow = followup_messages(session.messages, question, new, len(session.hits) + 1, **sizes)
+            cap = settings.followup_source_tokens
+            follow = followup_messages(session.messages, question, new, len(session.hits) + 1, **sizes,
+                                       new_source_tokens=cap if cap > 0 else None,
+                                       terms=analyse_query(f"{standalone} {question}"))
         if follow is not None and session is not None:
             msgs, used = follow
             run.hits = [*session.hits, *used]
@@ -298,7 +301,7 @@ def _timings(run: _Run, t0: float, t_search: float, first: float | None, end: fl
     llm = _local_llm(run.model)
     t = llm.last_timings if llm is not None else None
     out = {"rewrite_ms": _ms(t0, t_search), "retrieval_ms": _ms(t_search, run.retrieved_at or end),
-           "total_ms": _ms(t0, end)}
+           "total_ms": _ms(t0, end), "wait_ms": _ms(t0, first or end)}  # wait: Enter → first token
     if t is not None:
         out.update(first_token_ms=round(t.first_token_ms, 1), tokens_per_s=round(t.tokens_per_s, 2),
                    prompt_tokens=t.prompt_tokens, reused_tokens=t.reused_tokens)

@@ -42,6 +42,7 @@ NOT_FOUND = {"en": "I could not find this in your documents.", "ko": "문서에�
 MAX_HISTORY_TURNS = 3
 MAX_HISTORY_ANSWER_CHARS = 600
 MIN_SOURCE_TOKENS = 32  # a source cut shorter than this is noise; leave it out
+SENTENCE_END_RE = re.compile(r"(?<=[.!?。？！])\s+|\n+")
 HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 CITATION_RE = re.compile(r"\s*(?:\[|【|［)\s*\d[\d,\s\-–]*(?:\]|】|］)")
 
@@ -128,6 +129,52 @@ def _cut_to_fit(n: int, hit: Hit, budget: int, count: CountTokens) -> str:
     return text + " …" if text.strip() else ""
 
 
+def focus(hit: Hit, terms: Sequence[str], budget: int, count: CountTokens) -> Hit:
+    """The hit cut to its best contiguous run of sentences that fits `budget` tokens.
+
+    Why: a follow-up keeps every earlier source in the KV cache, so what it pays for is the *new*
+    source text it must evaluate. Whole new chunks cost as much as a cold turn's sources; the run of
+    sentences that holds the follow-up's terms is what it needs. A contiguous run (not picked
+    sentences) keeps the text a substring of the page, so quotes and highlights still map; the
+    offsets move with it. A hit that already fits is returned unchanged.
+    """
+    if count(hit.text) <= budget:
+        return hit
+    spans = _sentence_spans(hit.text)
+    low = [hit.text[a:b].lower() for a, b in spans]
+    gain = [sum(1 for t in terms if t in s) for s in low]
+    best: tuple[int, int, int] = (-1, 0, 0)  # (score, first, last)
+    for i in range(len(spans)):
+        j, score = i, 0
+        while j < len(spans) and count(hit.text[spans[i][0]:spans[j][1]]) <= budget:
+            score += gain[j]
+            j += 1
+        if j > i and score > best[0]:
+            best = (score, i, j - 1)
+    if best[0] < 0:  # not even one sentence fits: the longest prefix that does
+        lo, hi = 0, len(hit.text)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if count(hit.text[:mid]) <= budget else (lo, mid - 1)
+        text = hit.text[:lo].rstrip()
+        return dataclasses.replace(hit, text=text, end=hit.start + len(text))
+    a, b = spans[best[1]][0], spans[best[2]][1]
+    return dataclasses.replace(hit, text=hit.text[a:b], start=hit.start + a, end=hit.start + b)
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence or line of `text`, whitespace excluded."""
+    spans, at = [], 0
+    for m in [*SENTENCE_END_RE.finditer(text), None]:
+        end = m.start() if m is not None else len(text)
+        if text[at:end].strip():
+            lead = len(text[at:end]) - len(text[at:end].lstrip())
+            spans.append((at + lead, end))
+        if m is not None:
+            at = m.end()
+    return spans
+
+
 def answer_messages(
     question: str,
     hits: Sequence[Hit],
@@ -178,13 +225,17 @@ def followup_messages(
     max_answer_tokens: int,
     count: CountTokens,
     prompt_tokens: Callable[[Messages], int] | None = None,
+    new_source_tokens: int | None = None,
+    terms: Sequence[str] = (),
 ) -> tuple[Messages, list[Hit]] | None:
     """A follow-up turn that keeps the conversation exactly as the model saw it.
 
     Earlier turns stay with their sources, and only sources not shown before are added, numbered on
     from `start`; so the whole earlier prompt is a token-identical prefix and llama.cpp reuses its KV
-    cache instead of evaluating the sources again. Returns None when the context is too full (the
-    caller then starts afresh with the cold layout).
+    cache instead of evaluating the sources again. The new sources get at most `new_source_tokens`
+    (each cut by `focus` to its run of sentences richest in `terms`): that bound is what keeps a
+    follow-up's first token a fraction of a cold turn's. Returns None when the context is too full
+    (the caller then starts afresh with the cold layout).
     """
 
     def size(msgs: Messages) -> int:
@@ -197,6 +248,11 @@ def followup_messages(
     budget = n_ctx - max_answer_tokens - size(skeleton) - 16
     if budget < 0:
         return None
+    if new_source_tokens is not None:
+        budget = min(budget, new_source_tokens)
+        new_hits = [focus(h, terms, budget - count(source_label(n, h)) - 8, count)
+                    for n, h in enumerate(new_hits, start)]
+        new_hits = [h for h in new_hits if h.text.strip()]
     sources, used = pack_sources(new_hits, budget, count, start) if new_hits and budget >= MIN_SOURCE_TOKENS else ("", [])
     content = f"Sources:\n{sources}\n\n{tail}" if sources else tail
     return [*session, {"role": "user", "content": content}], used

@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     n_gpu_layers: int | str = "auto"
     temperature: float = 0.0
     max_answer_tokens: int = 384
+    # A follow-up keeps earlier sources in the KV cache and adds at most this many tokens of new
+    # source text (the sentences richest in its terms): its first token then costs a fraction of a
+    # cold turn's. 0 or less: no bound (new sources packed whole, as in a cold turn).
+    followup_source_tokens: int = 200
     min_relevance: float = 0.0
     audit_questions: bool = True  # off: the audit log writes "[not logged]" instead of the question
     # Limits

@@ -80,6 +80,9 @@ def test_follow_up_is_rewritten_and_reuses_the_prefix(svc, first, home: Path) ->
     # source numbers go on from the first turn's, so [1] still means the first turn's first source.
     assert follow.timings["reused_tokens"] >= answer.timings["prompt_tokens"]
     assert follow.hits[: len(answer.hits)] == answer.hits
+    # New source text is bounded (settings.followup_source_tokens = 200): what the follow-up must
+    # evaluate is that plus the question and template, not a cold turn's worth of sources.
+    assert follow.timings["prompt_tokens"] - follow.timings["reused_tokens"] <= 200 + 80
     # conversations persist: a new instance (new connection) reads both turns back
     turns = make_svc(home).conversations().turns(answer.conversation_id)
     assert [t.question for t in turns] == [QUESTION, "And in the control setting?"]
