@@ -63,6 +63,21 @@ class RelevanceGate:
         terms = [t for t in analyse_query(question) if len(t) >= self.min_term_len]
         return any(t in h.text.lower() for h in hits for t in terms)
 
+    def sources(self, question: str, hits: Sequence[Hit], dense_top: int = 2) -> list[Hit]:
+        """The hits worth putting in front of the model, in rank order.
+
+        Why: RRF fills `top_k` even from a handful of chunks, so weak vector-only neighbours (another
+        language, another topic) reach the prompt; a small model then copies or loops on them (seen:
+        SmolLM2 answering an English question with a Korean memo repeated). A hit stays when the
+        keyword index ranked it, it shares a query term, or the vector index put it in its top
+        `dense_top`; the best hit always stays.
+        """
+        terms = [t for t in analyse_query(question) if len(t) >= self.min_term_len]
+        keep = [h for i, h in enumerate(hits)
+                if i == 0 or "keyword" in h.ranks or h.ranks.get("dense", dense_top + 1) <= dense_top
+                or any(t in h.text.lower() for t in terms)]
+        return keep
+
 
 DEFAULT_GATE = RelevanceGate()
 REWRITE_MAX_TOKENS = 48
@@ -156,6 +171,7 @@ def ask(svc: Any, question: str, collection: str = "default", *, conversation_id
         hits = [document_to_hit(d) for d in x["docs"]]
         if not gate.relevant(standalone, hits, settings.min_relevance):
             raise NotRelevant(hits)
+        hits = gate.sources(standalone, hits)
         m = model()
         sizes = dict(n_ctx=_n_ctx(m, settings.n_ctx), max_answer_tokens=settings.max_answer_tokens,
                      count=_counter(m), prompt_tokens=_prompt_counter(m))

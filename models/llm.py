@@ -53,6 +53,26 @@ class Timings:
     total_ms: float
     tokens_per_s: float  # generation speed after the first token
     cancelled: bool = False
+    looped: bool = False  # stopped because the output had started repeating itself (see `looping`)
+
+
+def looping(text: str, repeats: int = 4, min_chars: int = 48, max_unit: int = 100) -> bool:
+    """True when `text` ends in the same unit (with a letter or digit in it) `repeats` times running.
+
+    Why: at temperature 0, small models fall into loops ("전처리 전처리 전처리 …") and would spend
+    the whole answer budget on them. Verbatim 4-fold repetition of a ≥ 12-character span is not
+    something a real answer does; separator runs ("|---|---|") have no letters and do not count.
+    """
+    for unit in range(1, max_unit + 1):
+        span = unit * repeats
+        if span > len(text):
+            break
+        if span < min_chars:
+            continue
+        piece = text[-unit:]
+        if any(c.isalnum() for c in piece) and text.endswith(piece * repeats):
+            return True
+    return False
 
 
 # llama.cpp logs through one process-wide callback. We keep warnings/errors (to explain load
@@ -268,7 +288,8 @@ class LocalLLM:
             reused = common - 1 if common == len(tokens) and common > 0 else common
             start = time.perf_counter()
             first: float | None = None
-            cancelled = False
+            cancelled = looped = False
+            out = ""
             it = llama.create_completion(
                 tokens,
                 max_tokens=max_tokens,
@@ -287,6 +308,10 @@ class LocalLLM:
                         if first is None:
                             first = time.perf_counter()
                         yield text
+                        out = (out + text)[-4 * 100:]
+                        if looping(out):
+                            looped = True
+                            break
                     if cancel is not None and cancel.cancelled:
                         cancelled = True
                         break
@@ -306,6 +331,7 @@ class LocalLLM:
                     total_ms=(end - start) * 1000,
                     tokens_per_s=(n_gen - 1) / gen_s if n_gen > 1 and gen_s > 0 else 0.0,
                     cancelled=cancelled,
+                    looped=looped,
                 )
 
     def close(self) -> None:

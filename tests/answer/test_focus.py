@@ -54,3 +54,17 @@ def test_followup_bounds_new_source_tokens() -> None:
     unbounded, _ = followup_messages(session, "And the control group?", new, 2, n_ctx=4096,
                                      max_answer_tokens=100, count=words)
     assert words(unbounded[-1]["content"]) > words(added) + 50
+
+
+def test_weak_vector_only_neighbours_do_not_reach_the_prompt() -> None:
+    from core.answering import DEFAULT_GATE
+
+    q = "What was the mean time required for in-flight intubation?"
+    hits = [Hit("a", "pmid.txt", "Mean intubation time was 25.9 s.", 0.02, ranks={"dense": 1, "keyword": 1}),
+            Hit("b", "other.txt", "Unrelated survey of nurses.", 0.01, ranks={"dense": 2}),
+            Hit("c", "contract.pdf", "Either party may terminate.", 0.008, ranks={"dense": 3}),
+            Hit("d", "memo.md", "의뢰인은 계약 해지 통지를 받았다.", 0.007, ranks={"dense": 8}),
+            Hit("e", "notes.txt", "Time to intubation in flight.", 0.007, ranks={"dense": 9})]
+    kept = [h.chunk_id for h in DEFAULT_GATE.sources(q, hits)]
+    assert kept == ["a", "b", "e"]  # top-2 dense, and a term-sharing one; not the weak strangers
+    assert [h.chunk_id for h in DEFAULT_GATE.sources(q, hits[3:4])] == ["d"]  # the best always stays

@@ -198,3 +198,20 @@ def test_smollm2_cancel_mid_stream(smollm: LocalLLM) -> None:
             cancel.cancel()
     assert n == 5
     assert smollm.last_timings.cancelled and smollm.last_timings.completion_tokens < 200
+
+
+def test_looping_detects_verbatim_repetition_only() -> None:
+    from models.llm import looping
+
+    assert looping("Answer: " + "전처리 " * 16)
+    assert looping("The result " + "chest pain, " * 4)
+    assert not looping("chest pain, " * 3)  # three times is not yet a loop
+    assert not looping("| a | b |\n" + "|---" * 20)  # separators have no letters
+    assert not looping("Yes. " * 4)  # too short to call a loop (20 characters)
+    assert not looping("Either party may terminate by notice [1]. The vendor returns records [2].")
+
+
+def test_smollm2_stops_a_loop_instead_of_spending_the_budget(smollm: LocalLLM) -> None:
+    out = "".join(smollm.stream_prompt("The patient record says: " + "chest pain, " * 12, max_tokens=200))
+    t = smollm.last_timings
+    assert t.looped and t.completion_tokens < 60, (out, t)
