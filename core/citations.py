@@ -77,10 +77,17 @@ def _is_filler(sentence: str, spans: list[tuple[int, int, list[int]]]) -> bool:
     return all(w in FILLER for w in words)
 
 
-def best_quote(hit: Hit, claim: str) -> tuple[str, int, int]:
+def best_quote(hit: Hit, claim: str, context: str = "") -> tuple[str, int, int]:
     """The sentence of `hit.text` sharing most terms with `claim`, bounded to QUOTE_MAX characters,
-    with its character offsets in the hit's page (hit.start + offset; approximate for merged hits)."""
+    with its character offsets in the hit's page (hit.start + offset; approximate for merged hits).
+
+    When no sentence shares a term with the claim (a small model's marker sits on a copied source
+    label, "[1] (contract.pdf, p. 2)"), the whole answer (`context`) stands in for the claim, so the
+    quote is still the passage the answer drew on rather than the chunk's first line.
+    """
     claim_terms = set(analyse(claim))
+    if context and not any(claim_terms & set(analyse(s)) for s in split_sentences(hit.text)):
+        claim_terms = set(analyse(context))
     best, best_score, best_at = "", -1.0, 0
     pos = 0
     for sent in split_sentences(hit.text):
@@ -129,6 +136,6 @@ def parse_answer(text: str, hits: list[Hit]) -> ParsedAnswer:
     citations = []
     for n, claim in cited.items():
         hit = hits[n - 1]
-        quote, start, end = best_quote(hit, BRACKET_RE.sub("", claim))
+        quote, start, end = best_quote(hit, BRACKET_RE.sub("", claim), BRACKET_RE.sub("", norm))
         citations.append(Citation(n, hit.source, hit.page, hit.article, quote, hit.chunk_id, start, end))
     return ParsedAnswer(citations, uncited, sorted(dropped))

@@ -146,6 +146,7 @@ class Sillok:
         with self._lock:
             cid = self._cid(collection)
             target = str(Path(path).expanduser().resolve())
+            self.pipeline.recover(cid)  # a killed remove is finished (and scrubbed) even when nothing is left
             sources = {d.source for d in self.store.documents(cid)} | {f[0] for f in self.store.failures(cid)}
             matches = [s for s in sources if s == target or s.startswith(target.rstrip("/\\") + "/")]
             if not matches:

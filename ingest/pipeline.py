@@ -22,7 +22,7 @@ from ingest import loaders
 from ingest.analyzer import analyse
 from ingest.chunking import chunk_document
 from ingest.doc_names import document_names
-from ingest.store import COMMITTED, DELETING, PENDING, DocRow, Store
+from ingest.store import COMMITTED, DELETING, DROP_STALE_VECTORS, PENDING, SCRUB, DocRow, Store
 from ingest.vector_index import VectorIndex
 from models.embedding import Embedder
 
@@ -92,11 +92,16 @@ class Pipeline:
 
     # -- consistency ----------------------------------------------------------------------------
     def recover(self, cid: int) -> int:
-        """Roll back half-written documents and finish half-done deletions; returns how many."""
+        """Roll back half-written documents and finish half-done deletions and re-embeddings (a kill
+        between recording the new embedding key and dropping the old vector set left that set behind)
+        and removals (a kill before the keyword index was scrubbed); returns the documents fixed."""
         fixed = 0
         for doc in self.store.documents(cid, state=PENDING) + self.store.documents(cid, state=DELETING):
             self._delete(cid, doc.doc_id)
             fixed += 1
+        if self.store.marked(cid, SCRUB):
+            self.store.scrub(cid)
+        self._drop_stale_vectors(cid)
         return fixed
 
     def _delete(self, cid: int, doc_id: str) -> None:
@@ -109,6 +114,8 @@ class Pipeline:
         """Delete every version of `source` from every index; returns the number of documents removed."""
         self.recover(cid)
         docs = self.store.documents(cid, source=source)
+        if docs:
+            self.store.mark(cid, SCRUB)
         for doc in docs:
             self._delete(cid, doc.doc_id)
         self.store.clear_failure(cid, source)
@@ -121,11 +128,12 @@ class Pipeline:
         """Re-embed the collection when the embedding model changed; returns chunks embedded."""
         current = self.store.embedding_key(cid)
         if current is None or current == self.embedder.key:
+            if current:
+                self._drop_stale_vectors(cid)
             return 0
         _, total = self.store.counts(cid)
         if total == 0:
-            self.store.set_embedding(cid, self.embedder.key, self.embedder.name)
-            self.vectors.drop(cid, keep_key=self.embedder.key)
+            self._switch_key(cid)
             return 0
         done = 0
         start = time.monotonic()
@@ -139,9 +147,23 @@ class Pipeline:
             if progress:
                 rate = done / max(time.monotonic() - start, 1e-6)
                 progress(Progress("re-embedding", 0, 0, done, "", (total - done) / rate))
-        self.store.set_embedding(cid, self.embedder.key, self.embedder.name)
-        self.vectors.drop(cid, keep_key=self.embedder.key)
+        self._switch_key(cid)
         return done
+
+    def _switch_key(self, cid: int) -> None:
+        """Record the new embedding key, then drop the other vector sets; a kill in between is finished
+        by `_drop_stale_vectors` on the next start (the mark is written with the key, atomically)."""
+        with self.store.tx():
+            self.store.set_embedding(cid, self.embedder.key, self.embedder.name)
+            self.store.mark(cid, DROP_STALE_VECTORS)
+        self._drop_stale_vectors(cid)
+
+    def _drop_stale_vectors(self, cid: int) -> None:
+        if self.store.marked(cid, DROP_STALE_VECTORS):
+            current = self.store.embedding_key(cid)
+            if current:
+                self.vectors.drop(cid, keep_key=current)
+            self.store.done(cid, DROP_STALE_VECTORS)
 
     # -- ingest ---------------------------------------------------------------------------------
     def ingest(self, cid: int, paths: Iterable[str | Path], progress: ProgressFn | None = None,

@@ -41,7 +41,12 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (collection_id, doc_id, ordinal)
 CREATE TABLE IF NOT EXISTS doc_names (
     collection_id INTEGER NOT NULL, doc_id TEXT NOT NULL, name TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS doc_names_doc ON doc_names (collection_id, doc_id);
+CREATE TABLE IF NOT EXISTS unfinished (
+    collection_id INTEGER NOT NULL, task TEXT NOT NULL, PRIMARY KEY (collection_id, task));
 """
+
+# Work that must be finished after a kill (recorded durably before it starts; cleared when done).
+SCRUB, DROP_STALE_VECTORS = "scrub", "drop-stale-vectors"
 
 # Committed states: what search may return. Others are mid-flight and are cleaned up on start.
 PENDING, COMMITTED, DELETING = "pending", "committed", "deleting"
@@ -91,11 +96,14 @@ class Store:
                 return int(row[0])
             if not create:
                 return None
-            cur = self.db.execute("INSERT INTO collections(name, created) VALUES (?, ?)", (name, time.time()))
-            cid = int(cur.lastrowid or 0)
-            self.db.execute(
-                f"CREATE VIRTUAL TABLE IF NOT EXISTS fts_{cid} USING fts5(terms, tokenize='porter unicode61')"
-            )
+            # One transaction: a kill between the two statements used to leave a collection without
+            # its keyword table, and every later ingest into it failed with "no such table".
+            with self.tx():
+                cur = self.db.execute("INSERT INTO collections(name, created) VALUES (?, ?)", (name, time.time()))
+                cid = int(cur.lastrowid or 0)
+                self.db.execute(
+                    f"CREATE VIRTUAL TABLE IF NOT EXISTS fts_{cid} USING fts5(terms, tokenize='porter unicode61')"
+                )
             return cid
 
     def collections(self) -> list[tuple[int, str, str, str]]:
@@ -123,7 +131,7 @@ class Store:
 
     def drop_collection(self, cid: int) -> None:
         with self.tx():
-            for table in ("documents", "failures", "chunks", "doc_names"):
+            for table in ("documents", "failures", "chunks", "doc_names", "unfinished"):
                 self.db.execute(f"DELETE FROM {table} WHERE collection_id=?", (cid,))
             self.db.execute(f"DROP TABLE IF EXISTS fts_{cid}")
             self.db.execute("DELETE FROM collections WHERE id=?", (cid,))
@@ -222,11 +230,26 @@ class Store:
                 self._names, self._names_version = names, version
             return self._names
 
+    def mark(self, cid: int, task: str) -> None:
+        """Record, durably, that `task` has started, so that recover() finishes it after a kill."""
+        with self._lock:
+            self.db.execute("INSERT OR IGNORE INTO unfinished VALUES (?, ?)", (cid, task))
+
+    def marked(self, cid: int, task: str) -> bool:
+        with self._lock:
+            row = self.db.execute("SELECT 1 FROM unfinished WHERE collection_id=? AND task=?", (cid, task))
+            return row.fetchone() is not None
+
+    def done(self, cid: int, task: str) -> None:
+        with self._lock:
+            self.db.execute("DELETE FROM unfinished WHERE collection_id=? AND task=?", (cid, task))
+
     def scrub(self, cid: int) -> None:
         """Rewrite the keyword index and checkpoint the WAL so a removed document's terms leave the disk
         (SQLite 3.40's FTS5 has no secure-delete; 'optimize' rebuilds the segments without them)."""
         with self._lock:
             self.db.execute(f"INSERT INTO fts_{cid}(fts_{cid}) VALUES('optimize')")
+            self.db.execute("DELETE FROM unfinished WHERE collection_id=? AND task=?", (cid, SCRUB))
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- chunks ---------------------------------------------------------------------------------

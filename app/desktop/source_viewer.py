@@ -39,7 +39,8 @@ def find_phrase(page_text: str, quote: str, longest: int = 16, shortest: int = 3
             phrase = " ".join(words[i:i + size])
             if len(phrase) >= 12 and phrase in page_text:
                 return phrase
-    return ""
+    short = " ".join(words)
+    return short if 4 <= len(short) < 12 and short in page_text else ""  # a short quote, whole
 
 
 def find_span(text: str, quote: str, hint: int = 0) -> tuple[int, int] | None:

@@ -63,6 +63,12 @@ def test_quote_is_the_best_matching_sentence_and_bounded() -> None:
     assert len(parse_answer("word [1].", long).citations[0].quote) <= 300
 
 
+def test_marker_on_a_copied_label_quotes_what_the_answer_used() -> None:
+    # SmolLM2 sometimes opens with the source label it was shown, then writes the content.
+    parsed = parse_answer("[1] (a.txt)\nControl took 13.2 seconds in the study.", HITS)
+    assert parsed.citations[0].quote == "Control took 13.2 seconds."
+
+
 def test_uncited_and_page_article() -> None:
     parsed = parse_answer("Lunch is at noon [2]. The hall is big. Nothing else.", HITS)
     assert parsed.uncited == ["The hall is big.", "Nothing else."]

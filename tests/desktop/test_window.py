@@ -117,3 +117,15 @@ def test_shift_enter_is_a_newline_and_enter_sends(qtbot, text, expected):
     assert view.input.toPlainText() == expected and not sent
     qtbot.keyClick(view.input, Qt.Key.Key_Return)
     assert sent == [expected] and view.input.toPlainText() == ""
+
+
+def test_quote_matching_on_a_pdf_text_layer() -> None:
+    from app.desktop.source_viewer import find_phrase, find_span
+
+    page = "Section 7. Termination.\r\nEither party may terminate this agreement by giving ninety days notice.\r\n"
+    # a quote spanning a line break: the longest run on one line is what the PDF search can find
+    assert find_phrase(page, "Termination. Either party may terminate this agreement") == \
+        "Either party may terminate this agreement"
+    assert find_phrase(page, "Section 7.") == "Section 7."  # short quotes whole
+    assert find_phrase(page, "Not on this page at all") == ""
+    assert find_span("a  b\nc d", "b c") == (3, 6)

@@ -1,0 +1,631 @@
+"""Durable under `kill -9`: ingest, remove and re-embed are killed at random moments and re-run, and the
+collection ends identical to one that was never interrupted.
+
+Every run is the real CLI (`python -m app.cli …`) in a subprocess with the real loaders, Kiwi, SQLite
+FTS5, Chroma and the bundled MiniLM. A run is killed with SIGKILL after a random delay (seeded RNG)
+and then started again, `KILLS` times, before a final full run. The resulting data folder is compared
+with a clean one by `problems()` — one helper for all three tests, which lists exactly what differs:
+documents (one row per file, all `committed`), chunk count and chunk texts per document, keyword
+index rows (no orphans, none missing, same terms), document names, failures, and in Chroma one vector
+set for the current embedding key holding exactly one vector per chunk (same doc_id; vectors within
+cosine 0.999 of the clean run's). Snapshots are read in a separate process by raw sqlite3 + chromadb,
+never through the code under test and never through a Chroma client cached in this process.
+
+The corpus: 200 files under tmp_path — generated Markdown, text and HTML of varied size and language
+(each with a unique marker word), plus a few real files from ../shared (PubMed abstracts, statutes,
+a contract as text and PDF, HWP and HWPX) where present, including one that must fail (blank.hwp).
+
+`SILLOK_KILLS` (default 20) changes the number of kills; the figures are printed (run with -s).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from tests.conftest import REPO, SHARED
+
+KILLS = int(os.environ.get("SILLOK_KILLS", "20"))
+N_FILES = 200
+SEED = 8_2024
+REMOVED_DIR = "sub"  # the folder the remove test removes (70 of the 200 files)
+MAX_SEQ_AFTER = 64  # the re-embed test changes embedding_max_seq_length 128 → 64 (a new embedding key)
+
+# -- the corpus --------------------------------------------------------------------------------------
+
+KO = ("근로계약", "임금", "야간근로", "휴게시간", "연차휴가", "해고예고", "취업규칙", "퇴직금", "사용자",
+      "근로자", "수당", "통상임금", "계약기간", "진료기록", "환자", "처방", "보호자", "동의서", "개인정보",
+      "보관기간", "열람", "정정", "위임", "대리인", "소송", "합의", "손해배상", "지연이자", "이행", "해지")
+EN = ("agreement", "party", "licensee", "warranty", "indemnify", "term", "renewal", "notice", "patient",
+      "dosage", "follow-up", "consent", "record", "retention", "confidential", "breach", "remedy",
+      "invoice", "payment", "schedule", "clinic", "referral", "diagnosis", "insurance", "liability")
+
+
+def marker(i: int) -> str:
+    """A unique lower-case word per generated file ('zx' + three letters + 'vault'): found by raw scans."""
+    s, n = "", i
+    for _ in range(3):
+        s, n = s + chr(97 + n % 26), n // 26
+    return f"zx{s}vault"
+
+
+def _sentence(rng: random.Random, ko: bool) -> str:
+    if ko:
+        words = rng.sample(KO, rng.randint(4, 9))
+        return " ".join(words[:-1]) + f"에 관하여 {words[-1]}을 정한다."
+    words = rng.sample(EN, rng.randint(5, 11))
+    return (" ".join(words)).capitalize() + "."
+
+
+def _paragraphs(rng: random.Random, ko: bool, n: int) -> list[str]:
+    return [" ".join(_sentence(rng, ko) for _ in range(rng.randint(1, 8))) for _ in range(n)]
+
+
+def _write_generated(path: Path, i: int, rng: random.Random) -> None:
+    ko = rng.random() < 0.6
+    paras = _paragraphs(rng, ko, rng.choice([1, 1, 2, 3, 5, 8, 13]))
+    paras[rng.randrange(len(paras))] += f" {marker(i)} 식별번호 {i:04d}."
+    kind = path.suffix
+    if kind == ".md":
+        body = [f"# {'규정' if ko else 'Policy'} {i}"]
+        for n, p in enumerate(paras, 1):
+            body.append(f"제{n}조({KO[n % len(KO)]}) {p}" if ko else f"## Section {n}\n\n{p}")
+        path.write_text("\n\n".join(body) + "\n", encoding="utf-8")
+    elif kind == ".html":
+        cells = "".join(f"<tr><td>{rng.choice(EN)}</td><td>{rng.randint(1, 999)}</td></tr>" for _ in range(3))
+        ps = "".join(f"<h2>Part {n}</h2><p>{p}</p>" for n, p in enumerate(paras, 1))
+        path.write_text(f"<html><head><title>Memo {i}</title><script>var x = 1;</script></head><body>"
+                        f"<nav>menu</nav><h1>Memo {i}</h1>{ps}<table>{cells}</table></body></html>",
+                        encoding="utf-8")
+    elif ko and rng.random() < 0.3:
+        path.write_bytes("\n\n".join(paras).encode("cp949"))  # offices still save CP949 text
+    else:
+        path.write_text("\n\n".join(paras) + "\n", encoding="utf-8")
+
+
+REAL = (  # (folder under ../shared, file name): a few real files of each kind, where present
+    ("eval/pubmedqa/docs", "pmid-10135926.txt"), ("eval/pubmedqa/docs", "pmid-10158597.txt"),
+    ("eval/pubmedqa/docs", "pmid-10173769.txt"), ("eval/ko-statutes/docs", "중재법.txt"),
+    ("eval/ko-statutes/docs", "국유재산법.md"), ("eval/ko-statutes/docs", "파견근로자 보호 등에 관한 법률.md"),
+    ("eval/cuad-contracts/docs", "PACIFICSYSTEMSCONTROLTECHNOLOGYINC_08_24_2000-EX-10.53-SPONSORSHIP AGREEMENT.txt"),
+    ("eval/cuad-contracts-pdf/docs",
+     "PACIFICSYSTEMSCONTROLTECHNOLOGYINC_08_24_2000-EX-10.53-SPONSORSHIP AGREEMENT.pdf"),
+    ("samples/hwp", "changing-paragraph-text.hwp"), ("samples/hwpx", "reader_writer_SimpleTable.hwpx"),
+    ("samples/hwp", "blank.hwp"),  # no text: must fail the same way in every run
+)
+
+
+def make_corpus(folder: Path, seed: int = SEED) -> list[Path]:
+    """200 files: real ones copied from ../shared (when present), the rest generated; 70 under sub/."""
+    rng = random.Random(seed)
+    files: list[Path] = []
+    (folder / "real").mkdir(parents=True)
+    for sub, name in REAL:
+        src = SHARED / sub / name
+        if src.is_file():
+            dst = folder / "real" / name
+            shutil.copyfile(src, dst)
+            files.append(dst)
+    for i in range(N_FILES - len(files)):
+        where = folder / (REMOVED_DIR if i % 17 < 6 or i < 10 else "a") / f"g{i // 50}"
+        where.mkdir(parents=True, exist_ok=True)
+        path = where / f"doc-{i:03d}{rng.choice(['.md', '.md', '.txt', '.txt', '.html'])}"
+        _write_generated(path, i, rng)
+        files.append(path)
+    return files
+
+
+# -- running the CLI ---------------------------------------------------------------------------------
+
+def _env(home: Path, **settings: Any) -> dict[str, str]:
+    env = {**os.environ, "SILLOK_HOME": str(home), "PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1",
+           "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+    env.update({f"SILLOK_{k.upper()}": str(v) for k, v in settings.items()})
+    return env
+
+
+def cli(args: list[str], env: dict[str, str], timeout: float = 900) -> tuple[int, str, float]:
+    """Run `sillok ARGS` to the end; returns (exit code, stdout, wall seconds)."""
+    t0 = time.monotonic()
+    res = subprocess.run([sys.executable, "-m", "app.cli", *args], env=env, capture_output=True, text=True,
+                         timeout=timeout, check=False)
+    wall = time.monotonic() - t0
+    assert res.returncode in (0, 1), f"sillok {' '.join(args)} → {res.returncode}\n{res.stderr[-3000:]}"
+    return res.returncode, res.stdout, wall
+
+
+@dataclass
+class KillLog:
+    """What a kill loop did: the figures the report gives."""
+
+    kills: int = 0  # SIGKILLs delivered to a running process
+    finished_first: int = 0  # runs that ended before their kill moment
+    mid_flight: int = 0  # kills that left documents pending/deleting or a half-switched vector set
+    moments: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def line(self, what: str) -> str:
+        ms = sorted(self.moments)
+        return (f"{what}: {self.kills} kills survived ({self.mid_flight} mid-write), {self.finished_first} runs "
+                f"finished before their kill, kill moments {ms[0] if ms else 0:.1f}–{ms[-1] if ms else 0:.1f}s "
+                f"after start, {self.seconds:.0f}s in all")
+
+
+def kill_loop(args: list[str], env: dict[str, str], delay: Callable[[int], float],
+              in_flight: Callable[[], bool], kills: int = KILLS) -> KillLog:
+    """Start `sillok ARGS`, SIGKILL it after `delay(i)` seconds, start it again … `kills` times."""
+    log = KillLog()
+    t0 = time.monotonic()
+    for i in range(kills):
+        moment = delay(i)
+        proc = subprocess.Popen([sys.executable, "-m", "app.cli", *args], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            proc.wait(timeout=moment)
+            log.finished_first += 1
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            log.kills += 1
+            log.moments.append(moment)
+            log.mid_flight += in_flight()
+    log.seconds = time.monotonic() - t0
+    return log
+
+
+def _db(home: Path) -> sqlite3.Connection:
+    return sqlite3.connect(home / "sillok.db", timeout=30)
+
+
+def committed_fraction(home: Path, expected: int) -> float:
+    if not (home / "sillok.db").exists():
+        return 0.0
+    with _db(home) as db:
+        try:
+            n = db.execute("SELECT COUNT(*) FROM documents WHERE state='committed'").fetchone()[0]
+        except sqlite3.OperationalError:
+            n = 0
+    return min(1.0, n / max(expected, 1))
+
+
+def unfinished_documents(home: Path) -> int:
+    if not (home / "sillok.db").exists():
+        return 0
+    with _db(home) as db:
+        try:
+            return int(db.execute("SELECT COUNT(*) FROM documents WHERE state!='committed'").fetchone()[0])
+        except sqlite3.OperationalError:
+            return 0
+
+
+# -- the consistency helper --------------------------------------------------------------------------
+
+def snapshot(home: Path) -> dict[str, Any]:
+    """Everything the collection holds, read by raw sqlite3 and chromadb (call in a fresh process)."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    db = sqlite3.connect(home / "sillok.db")
+    cols = db.execute("SELECT id, name, embedding_key, embedding_model FROM collections").fetchall()
+    assert len(cols) == 1, cols
+    cid, name, key, model = cols[0]
+    chunks = db.execute("SELECT rowid, chunk_id, doc_id, ordinal, text FROM chunks WHERE collection_id=? "
+                        "ORDER BY doc_id, ordinal", (cid,)).fetchall()
+    snap: dict[str, Any] = {
+        "collection": [name, key, model],
+        "documents": [list(r) for r in db.execute(
+            "SELECT source, doc_id, sha256, state, chunks, pages, title FROM documents WHERE collection_id=?"
+            " ORDER BY source, doc_id", (cid,))],
+        "chunks": [[r[0], r[1], r[2], r[3], _h(r[4])] for r in chunks],
+        "fts": [[r[0], _h(r[1])] for r in db.execute(f"SELECT rowid, terms FROM fts_{cid} ORDER BY rowid")],
+        "names": sorted([r[0], r[1]] for r in db.execute(
+            "SELECT doc_id, name FROM doc_names WHERE collection_id=?", (cid,))),
+        "failures": sorted([r[0], r[1]] for r in db.execute(
+            "SELECT source, status FROM failures WHERE collection_id=?", (cid,))),
+        "unfinished": sorted(r[0] for r in db.execute("SELECT task FROM unfinished WHERE collection_id=?", (cid,))),
+        "vector_sets": {},
+    }
+    db.close()
+    client = chromadb.PersistentClient(path=str(home / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
+    for col in client.list_collections():
+        col_name = col if isinstance(col, str) else col.name
+        got = client.get_collection(col_name).get(include=["metadatas", "embeddings"])
+        snap["vector_sets"][col_name] = {
+            i: [m.get("doc_id") if m else None, [round(float(x), 5) for x in e]]
+            for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"], strict=True)
+        }
+    return snap
+
+
+def _h(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def read_snapshot(home: Path) -> dict[str, Any]:
+    """snapshot() in a fresh interpreter: no Chroma client of this process caches the folder."""
+    res = subprocess.run([sys.executable, "-m", "tests.core.test_durability", str(home)], cwd=REPO,
+                         env=_env(home), capture_output=True, text=True, timeout=600, check=False)
+    assert res.returncode == 0, res.stderr[-3000:]
+    return json.loads(res.stdout)
+
+
+def problems(snap: dict[str, Any], ref: dict[str, Any] | None = None) -> list[str]:
+    """What is inconsistent in `snap`, and (with `ref`) how it differs from the clean collection."""
+    out: list[str] = []
+    _name, key, _model = snap["collection"]
+    docs = snap["documents"]
+    by_doc = {d[1]: d for d in docs}
+    sources = [d[0] for d in docs]
+    out += [f"duplicate documents for {s}" for s in sorted({s for s in sources if sources.count(s) > 1})]
+    out += [f"document {d[0]} is {d[3]}, not committed" for d in docs if d[3] != "committed"]
+    per_doc: dict[str, list[list[Any]]] = {}
+    for c in snap["chunks"]:
+        per_doc.setdefault(c[2], []).append(c)
+    out += [f"orphan chunks of unknown doc_id {d} ({len(cs)})" for d, cs in per_doc.items() if d not in by_doc]
+    for d in docs:
+        have = len(per_doc.get(d[1], []))
+        if have != d[4]:
+            out.append(f"{d[0]}: manifest says {d[4]} chunks, chunk table holds {have}")
+    rowid_doc = {c[0]: c[2] for c in snap["chunks"]}
+    fts = {r[0] for r in snap["fts"]}
+    if orphan := sorted(fts - set(rowid_doc)):
+        out.append(f"{len(orphan)} orphan keyword-index rows (rowids {orphan[:5]}…)")
+    if missing := sorted(set(rowid_doc) - fts):
+        out.append(f"{len(missing)} chunks missing from the keyword index (rowids {missing[:5]}…)")
+    out += [f"document name {n!r} of unknown doc_id {d}" for d, n in snap["names"] if d not in by_doc]
+    indexed = set(sources)
+    out += [f"{s} is both indexed and recorded as {st}" for s, st in snap["failures"] if s in indexed]
+    out += [f"unfinished task left behind: {t}" for t in snap.get("unfinished", [])]
+    sets = snap["vector_sets"]
+    wanted = f"sillok-1-{key}"
+    out += [f"orphan Chroma collection {n} ({len(v)} vectors; current key {key})" for n, v in sets.items()
+            if n != wanted]
+    vecs = sets.get(wanted, {})
+    if docs and not vecs:
+        out.append(f"no vectors for the current key {key}")
+    ids = {int(i) for i in vecs}
+    if orphan := sorted(ids - set(rowid_doc)):
+        out.append(f"{len(orphan)} orphan vectors in Chroma (ids {orphan[:5]}…)")
+    if missing := sorted(set(rowid_doc) - ids):
+        out.append(f"{len(missing)} chunks without a vector (rowids {missing[:5]}…)")
+    wrong = [i for i, (doc, _) in vecs.items() if int(i) in rowid_doc and rowid_doc[int(i)] != doc]
+    if wrong:
+        out.append(f"{len(wrong)} vectors carry another document's doc_id (ids {wrong[:5]}…)")
+    counts: dict[str | None, int] = {}
+    for doc, _ in vecs.values():
+        counts[doc] = counts.get(doc, 0) + 1
+    for d in docs:
+        if counts.get(d[1], 0) != d[4]:
+            out.append(f"{d[0]}: {counts.get(d[1], 0)} vectors in Chroma for {d[4]} chunks")
+    if ref is not None:
+        out += [f"reference: {p}" for p in problems(ref)]
+        out += _differences(snap, ref)
+    return out
+
+
+def _by_chunk(snap: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """chunk_id → its text hash, keyword terms hash and vector (rowids differ between folders)."""
+    terms = {r[0]: r[1] for r in snap["fts"]}
+    vecs = snap["vector_sets"].get(f"sillok-1-{snap['collection'][1]}", {})
+    return {c[1]: {"text": c[4], "terms": terms.get(c[0]), "vec": vecs.get(str(c[0]), [None, None])[1]}
+            for c in snap["chunks"]}
+
+
+def _differences(snap: dict[str, Any], ref: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    if snap["collection"][1:] != ref["collection"][1:]:
+        out.append(f"embedding key/model {snap['collection'][1:]} ≠ clean {ref['collection'][1:]}")
+    mine = {d[0]: d for d in snap["documents"]}
+    theirs = {d[0]: d for d in ref["documents"]}
+    out += [f"extra document {s}" for s in sorted(set(mine) - set(theirs))]
+    out += [f"missing document {s}" for s in sorted(set(theirs) - set(mine))]
+    for s in sorted(set(mine) & set(theirs)):
+        a, b = mine[s], theirs[s]
+        if a[1:3] != b[1:3]:
+            out.append(f"{s}: doc_id/sha {a[1:3]} ≠ clean {b[1:3]}")
+        if a[4] != b[4]:
+            out.append(f"{s}: {a[4]} chunks ≠ clean {b[4]}")
+        if a[5:] != b[5:]:
+            out.append(f"{s}: pages/title {a[5:]} ≠ clean {b[5:]}")
+    if snap["failures"] != ref["failures"]:
+        out.append(f"failures {snap['failures']} ≠ clean {ref['failures']}")
+    if snap["names"] != ref["names"]:
+        out.append("document names differ from the clean run's")
+    a, b = _by_chunk(snap), _by_chunk(ref)
+    if set(a) != set(b):
+        out.append(f"chunk ids differ: {len(set(a) - set(b))} extra, {len(set(b) - set(a))} missing")
+    far = []
+    for cid in sorted(set(a) & set(b)):
+        if a[cid]["text"] != b[cid]["text"]:
+            out.append(f"chunk {cid}: text differs from the clean run's")
+        if a[cid]["terms"] != b[cid]["terms"]:
+            out.append(f"chunk {cid}: keyword terms differ from the clean run's")
+        if a[cid]["vec"] is not None and b[cid]["vec"] is not None and _cos(a[cid]["vec"], b[cid]["vec"]) < 0.999:
+            far.append(cid)
+    if far:
+        out.append(f"{len(far)} vectors differ from the clean run's (cos < 0.999), e.g. {far[:3]}")
+    return out
+
+
+def _cos(a: list[float], b: list[float]) -> float:
+    x, y = np.asarray(a), np.asarray(b)
+    return float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y) + 1e-12))
+
+
+def assert_same(home: Path, ref: dict[str, Any]) -> dict[str, Any]:
+    snap = read_snapshot(home)
+    found = problems(snap, ref)
+    assert not found, f"{len(found)} differences from the clean collection:\n" + "\n".join(found[:60])
+    return snap
+
+
+def holding(home: Path, words: list[str]) -> list[str]:
+    """Files under `home` (the audit log aside) whose bytes contain any of `words`."""
+    needles = [w.encode() for w in words]
+    out = []
+    for p in sorted(home.rglob("*")):
+        if p.is_file() and "audit" not in p.relative_to(home).parts:
+            data = p.read_bytes()
+            hits = [n.decode() for n in needles if n in data]
+            if hits:
+                out.append(f"{p.relative_to(home)}: {len(hits)} markers, e.g. {hits[:3]}")
+    return out
+
+
+# -- the tests ---------------------------------------------------------------------------------------
+
+@dataclass
+class Reference:
+    folder: Path
+    files: list[Path]
+    home: Path
+    snap: dict[str, Any]
+    wall: float  # clean ingest, seconds (process start to exit)
+    startup: float  # of which before the pipeline started (imports, model load)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    root = tmp_path_factory.mktemp("durability")
+    folder = root / "docs"
+    files = make_corpus(folder)
+    assert len(files) == N_FILES
+    home = root / "clean"
+    _rc, out, wall = cli(["ingest", str(folder), "--quiet", "--json"], _env(home))
+    report = json.loads(out)
+    statuses = [f["status"] for f in report["files"]]
+    assert statuses.count("indexed") >= N_FILES - 3, statuses
+    snap = read_snapshot(home)
+    assert problems(snap) == []
+    print(f"\nclean ingest of {N_FILES} files: {len(snap['documents'])} documents, {len(snap['chunks'])} chunks, "
+          f"{wall:.1f}s ({report['seconds']:.1f}s in the pipeline)")
+    return Reference(folder, files, home, snap, wall, max(0.5, wall - float(report["seconds"])))
+
+
+def _copy(ref: Reference, dst: Path) -> Path:
+    shutil.copytree(ref.home, dst)
+    return dst
+
+
+def test_problems_names_each_kind_of_damage() -> None:
+    """The helper itself: a planted orphan, duplicate, half state or stray vector set is reported."""
+    vec = [1.0, 0.0]
+    clean = {
+        "collection": ["default", "k1", "m"],
+        "documents": [["/a.md", "d1", "s1", "committed", 2, 1, "a"], ["/b.md", "d2", "s2", "committed", 1, 1, "b"]],
+        "chunks": [[1, "d1-0", "d1", 0, "h1"], [2, "d1-1", "d1", 1, "h2"], [3, "d2-0", "d2", 0, "h3"]],
+        "fts": [[1, "t1"], [2, "t2"], [3, "t3"]],
+        "names": [["d1", "a"]],
+        "failures": [],
+        "unfinished": [],
+        "vector_sets": {"sillok-1-k1": {"1": ["d1", vec], "2": ["d1", vec], "3": ["d2", vec]}},
+    }
+    assert problems(clean, clean) == []
+    bad = json.loads(json.dumps(clean))
+    bad["documents"].append(["/a.md", "d9", "s9", "pending", 0, 1, "a"])
+    bad["fts"].append([7, "t7"])
+    bad["vector_sets"]["sillok-1-k1"]["8"] = ["d9", vec]
+    bad["vector_sets"]["sillok-1-k0"] = {"1": ["d1", vec]}
+    bad["chunks"][2][4] = "other"
+    bad["unfinished"] = ["scrub"]
+    found = "\n".join(problems(bad, clean))
+    for expected in ("duplicate documents for /a.md", "document /a.md is pending", "1 orphan keyword-index rows",
+                     "1 orphan vectors", "orphan Chroma collection sillok-1-k0", "chunk d2-0: text differs",
+                     "unfinished task left behind: scrub"):
+        assert expected in found, found
+
+
+# -- the windows too narrow for random kills, each stopped exactly there ---------------------------------
+# An exception at the point of the kill leaves on disk what SIGKILL would: every SQLite write before it
+# is committed, nothing after it happened. A fresh Sillok on the folder then plays the next start.
+
+class Killed(Exception):
+    pass
+
+
+def test_collection_is_created_with_its_keyword_table_or_not_at_all(tmp_path: Path) -> None:
+    from ingest.store import Store
+
+    store = Store(tmp_path / "sillok.db")
+    store.db.set_authorizer(lambda action, *_: sqlite3.SQLITE_DENY if action == sqlite3.SQLITE_CREATE_VTABLE else 0)
+    with pytest.raises(sqlite3.DatabaseError):
+        store.collection_id("default")  # dies between the collection row and its FTS table
+    store.db.set_authorizer(None)
+    assert store.collections() == []  # before the fix: a row without fts_1 ("no such table" forever)
+    cid = store.collection_id("default")
+    assert store.db.execute(f"SELECT COUNT(*) FROM fts_{cid}").fetchone()[0] == 0
+
+
+def _two_docs(tmp_path: Path) -> tuple[Path, Path]:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    chart = docs / "chart.md"
+    chart.write_text("# 진료 기록\n\n" + "환자 상태는 안정적이며 투약을 계속한다. " * 30
+                     + "\n\n식별자 zxqkillvault 는 이 문서에만 있다.\n", encoding="utf-8")
+    keep = docs / "contract.md"
+    keep.write_text("# 용역 계약서\n\n" + "제1조(목적) 이 계약은 용역의 범위를 정한다. " * 30, encoding="utf-8")
+    return chart, keep
+
+
+def test_kill_between_key_switch_and_dropping_old_vectors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.service import Sillok
+    from ingest.vector_index import VectorIndex
+
+    home = tmp_path / "home"
+    svc = Sillok(home=home)
+    svc.ingest(list(_two_docs(tmp_path)))
+    cid = svc.store.collection_id("default", create=False)
+    assert cid is not None
+    setting = {"embedding_passage_prefix": "passage: "}  # a new key on the same loaded model: fast
+    changed = Sillok(home=home, **setting)
+
+    def killed(*_: Any, **__: Any) -> None:
+        raise Killed
+
+    monkeypatch.setattr(VectorIndex, "drop", killed)
+    with pytest.raises(Killed):
+        changed.search("환자 투약")  # re-embeds, records the new key, dies before the old set is dropped
+    monkeypatch.undo()
+    names = [c.name for c in changed.vectors.client.list_collections()]
+    assert len(names) == 2, names
+    again = Sillok(home=home, **setting)
+    assert again.search("환자 투약")
+    names = [c.name for c in again.vectors.client.list_collections()]
+    assert names == [VectorIndex.name(cid, again.embedder.key)]  # before the fix: the old set stayed forever
+    assert not again.store.marked(cid, "drop-stale-vectors")
+
+
+def test_kill_before_scrub_is_finished_by_the_next_remove(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.errors import SillokError
+    from core.service import Sillok
+    from ingest.store import Store
+
+    home = tmp_path / "home"
+    chart, _keep = _two_docs(tmp_path)
+    svc = Sillok(home=home)
+    svc.ingest([chart, _keep])
+
+    def killed(*_: Any, **__: Any) -> None:
+        raise Killed
+
+    monkeypatch.setattr(Store, "scrub", killed)
+    with pytest.raises(Killed):
+        svc.remove(chart)  # the document is deleted, the keyword index not yet rewritten
+    monkeypatch.undo()
+    assert holding(home, ["zxqkillvault"]) != [], "the FTS segments still hold the removed term here"
+    again = Sillok(home=home)
+    with pytest.raises(SillokError, match="not in collection"):
+        again.remove(chart)  # nothing left to remove, but the unfinished scrub is done first
+    assert holding(home, ["zxqkillvault"]) == []
+
+
+@pytest.mark.slow
+def test_kill_during_ingest(reference: Reference, tmp_path: Path) -> None:
+    home = tmp_path / "killed"
+    env = _env(home)
+    rng = random.Random(SEED + 1)
+    work = max(1.0, reference.wall - reference.startup)
+    expected = len(reference.snap["documents"])
+
+    def delay(i: int) -> float:
+        # Spread the kills over the work left: on average each run gets 1/(kills left) of it.
+        left = work * (1.0 - committed_fraction(home, expected))
+        return rng.uniform(0.3 * reference.startup, reference.startup + 2 * left / (KILLS - i))
+
+    log = kill_loop(["ingest", str(reference.folder), "--quiet"], env, delay, lambda: unfinished_documents(home) > 0)
+    _rc, out, wall = cli(["ingest", str(reference.folder), "--quiet", "--json"], env)
+    assert all(f["status"] != "failed" or "blank" in f["path"] for f in json.loads(out)["files"])
+    assert_same(home, reference.snap)
+    print("\n" + log.line("ingest") + f"; final run {wall:.1f}s")
+    assert log.kills >= KILLS * 3 // 4, log
+
+
+@pytest.mark.slow
+def test_kill_during_remove(reference: Reference, tmp_path: Path) -> None:
+    target = reference.folder / REMOVED_DIR
+    removed = [p for p in reference.files if target in p.parents]
+    words = [marker(int(p.stem.split("-")[1])) for p in removed]
+    assert len(removed) >= 60
+    clean = _copy(reference, tmp_path / "clean-removed")
+    _rc, _out, wall = cli(["remove", str(target), "--json"], _env(clean))
+    ref = read_snapshot(clean)
+    assert not [d for d in ref["documents"] if d[0].startswith(str(target))]
+    assert holding(clean, words) == []
+    _rc, _out, startup = cli(["collections", "--json"], _env(clean))
+
+    home = _copy(reference, tmp_path / "killed")
+    env = _env(home)
+    rng = random.Random(SEED + 2)
+    work = max(0.5, wall - startup)
+    total = len(removed)
+
+    def left() -> int:
+        with _db(home) as db:
+            return int(db.execute("SELECT COUNT(*) FROM documents WHERE source LIKE ?", (f"{target}/%",)).fetchone()[0])
+
+    def delay(i: int) -> float:
+        return rng.uniform(0.3 * startup, startup + 2 * work * left() / total / (KILLS - i))
+
+    log = kill_loop(["remove", str(target)], env, delay, lambda: unfinished_documents(home) > 0)
+    # Run again until it says there is nothing left (a kill after the last deletion leaves nothing to do).
+    res = subprocess.run([sys.executable, "-m", "app.cli", "remove", str(target)], env=env, capture_output=True,
+                         text=True, timeout=600, check=False)
+    assert res.returncode == 0 or "is not in collection" in res.stderr, res.stderr
+    assert_same(home, ref)
+    assert holding(home, words) == [], "removed text is still on disk"
+    print("\n" + log.line("remove") + f"; clean remove {wall:.1f}s")
+    assert log.kills >= KILLS * 3 // 4, log
+
+
+@pytest.mark.slow
+def test_kill_during_reembed(reference: Reference, tmp_path: Path) -> None:
+    """A settings change that re-embeds (embedding_max_seq_length 128 → 64: same model, a new key)."""
+    from models.embedding import Embedder
+
+    new_key = Embedder("default", max_seq_length=MAX_SEQ_AFTER).key
+    assert new_key != reference.snap["collection"][1]
+    search = ["search", "근로계약 임금 patient consent", "--json"]
+    clean = _copy(reference, tmp_path / "clean-reembedded")
+    _rc, _out, wall = cli(search, _env(clean, embedding_max_seq_length=MAX_SEQ_AFTER))
+    _rc, _out, startup = cli(search, _env(clean, embedding_max_seq_length=MAX_SEQ_AFTER))  # nothing left to do
+    ref = read_snapshot(clean)
+    assert ref["collection"][1] == new_key
+    old, new = _by_chunk(reference.snap), _by_chunk(ref)
+    changed = sum(_cos(old[c]["vec"], new[c]["vec"]) < 0.999 for c in new)
+    assert changed > len(new) // 10, "the new key should give different vectors for long chunks"
+
+    home = _copy(reference, tmp_path / "killed")
+    env = _env(home, embedding_max_seq_length=MAX_SEQ_AFTER)
+    rng = random.Random(SEED + 3)
+    work = max(1.0, wall - startup)
+
+    def switched_half() -> bool:  # the kill came before the new key was recorded
+        with _db(home) as db:
+            return db.execute("SELECT embedding_key FROM collections").fetchone()[0] != new_key
+
+    # Re-embedding starts over after a kill, so every run is a random moment of the whole job.
+    log = kill_loop(search, env, lambda i: rng.uniform(0.5 * startup, startup + work), switched_half)
+    cli(search, env)
+    assert_same(home, ref)
+    print("\n" + log.line("re-embed") + f"; clean re-embed {wall:.1f}s ({wall - startup:.1f}s of work)")
+    assert log.kills >= KILLS * 3 // 4, log
+
+
+if __name__ == "__main__":  # read_snapshot's subprocess
+    print(json.dumps(snapshot(Path(sys.argv[1]))))
