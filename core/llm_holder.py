@@ -16,7 +16,7 @@ from typing import Any
 from core.errors import SillokError
 from core.settings import Settings
 
-Key = tuple[str, int, str, str]
+Key = tuple[str, int, str, str, str]
 
 
 def resolve_model_path(settings: Settings) -> Path:
@@ -34,7 +34,7 @@ def resolve_model_path(settings: Settings) -> Path:
 
 def settings_key(settings: Settings) -> Key:
     return (str(resolve_model_path(settings)), int(settings.n_ctx), str(settings.n_gpu_layers),
-            str(settings.chat_format or "auto"))
+            str(settings.chat_format or "auto"), str(settings.prompt_lookup))
 
 
 class LLMHolder:
@@ -64,7 +64,7 @@ class LLMHolder:
             self._unload_locked()
             try:
                 self._llm = LocalLLM(key[0], n_ctx=key[1], n_gpu_layers=settings.n_gpu_layers,
-                                     chat_format=settings.chat_format)
+                                     chat_format=settings.chat_format, prompt_lookup=settings.prompt_lookup)
             except SillokError as e:
                 raise SillokError(f"{e} (settings: llm_model = {settings.llm_model!r})") from None
             self._key = key

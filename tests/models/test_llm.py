@@ -157,18 +157,18 @@ def test_gpu_failure_falls_back_to_cpu(monkeypatch: pytest.MonkeyPatch, tiny_ggu
     monkeypatch.setattr(llm_mod, "detect_backend", lambda: "cuda")
     monkeypatch.setattr(llm_mod, "free_vram_bytes", lambda backend=None: None)
     real_load = LocalLLM._load
-    calls: list[int] = []
+    calls: list[tuple[int, bool]] = []
 
-    def flaky(path, header, n_ctx, layers, seed, threads):
-        calls.append(layers)
+    def flaky(path, header, n_ctx, layers, seed, threads, lookup=False):
+        calls.append((layers, lookup))
         if layers:
             raise SillokError(f"could not load model {path}: CUDA error: out of memory")
-        return real_load(path, header, n_ctx, layers, seed, threads)
+        return real_load(path, header, n_ctx, layers, seed, threads, lookup)
 
     monkeypatch.setattr(LocalLLM, "_load", staticmethod(flaky))
     llm = LocalLLM(tiny_gguf, n_ctx=128, n_threads=1)
-    assert calls == [3, 0]
-    assert llm.info.backend == "cpu" and llm.info.n_gpu_layers == 0
+    assert calls == [(3, True), (0, False)]  # prompt lookup follows the backend actually used
+    assert llm.info.backend == "cpu" and llm.info.n_gpu_layers == 0 and not llm.info.prompt_lookup
     assert llm.info.message.startswith("GPU offload failed (") and llm.info.message.endswith("running on CPU")
 
 
@@ -215,3 +215,23 @@ def test_smollm2_stops_a_loop_instead_of_spending_the_budget(smollm: LocalLLM) -
     out = "".join(smollm.stream_prompt("The patient record says: " + "chest pain, " * 12, max_tokens=200))
     t = smollm.last_timings
     assert t.looped and t.completion_tokens < 60, (out, t)
+
+
+def test_prompt_lookup_is_on_where_a_gpu_holds_the_model() -> None:
+    from models.llm import use_prompt_lookup
+
+    assert use_prompt_lookup(None, "cuda", 33) and use_prompt_lookup(None, "metal", 1)
+    assert not use_prompt_lookup(None, "cpu", 0) and not use_prompt_lookup(None, "cuda", 0)
+    assert use_prompt_lookup(True, "cpu", 0) and not use_prompt_lookup(False, "cuda", 33)
+
+
+def test_prompt_lookup_decoding_keeps_the_greedy_text(tiny_gguf: Path, tiny_llm: LocalLLM) -> None:
+    msgs = [{"role": "user", "content": "abc abc abc abc abc abc"}]
+    plain = "".join(tiny_llm.stream(msgs, max_tokens=24))
+    spec = LocalLLM(tiny_gguf, n_ctx=512, n_threads=1, prompt_lookup=True)
+    try:
+        assert spec.info.prompt_lookup and not tiny_llm.info.prompt_lookup
+        assert "".join(spec.stream(msgs, max_tokens=24)) == plain
+        assert spec.last_timings.completion_tokens > 0
+    finally:
+        spec.close()
