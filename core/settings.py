@@ -72,8 +72,14 @@ class Settings(BaseSettings):
     # source text (the sentences richest in its terms): its first token then costs a fraction of a
     # cold turn's. 0 or less: no bound (new sources packed whole, as in a cold turn).
     followup_source_tokens: int = 200
+    # Prompt-lookup speculative decoding: None = on when the model runs on a GPU, off on CPU
+    # (models/llm.py use_prompt_lookup; measured in bench/bench_llm.py).
+    prompt_lookup: bool | None = None
     min_relevance: float = 0.0
     audit_questions: bool = True  # off: the audit log writes "[not logged]" instead of the question
+    # Encrypt conversations and audit lines at rest (Fernet, key in the OS keyring; core/atrest.py,
+    # docs/data-at-rest.md). Refused where no OS keyring exists. The document index is not covered.
+    encrypt_history: bool = False
     # Limits
     max_file_mb: int = 200
     gpu: str = ""  # "cuda" asks the build for CUDA; runtime offload is decided by n_gpu_layers
@@ -82,6 +88,10 @@ class Settings(BaseSettings):
     llm_server_url: str = ""  # OpenAI-compatible server, e.g. https://sillok.office.lan:8443
     llm_server_model: str = "default"
     chroma_url: str = ""  # office index server (Chroma behind the token proxy)
+    # Office embeddings (optional): an OpenAI-compatible /v1/embeddings server. The model name is part
+    # of the vectors' key, so name each model differently (models/remote_embedding.py).
+    embedding_server_url: str = ""
+    embedding_server_model: str = ""
     server_timeout_s: float = 60.0
 
     @classmethod
