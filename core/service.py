@@ -22,7 +22,7 @@ from core.types import CollectionInfo, DocumentInfo, Hit, IngestReport
 from ingest.pipeline import Pipeline, ProgressFn
 from ingest.store import COMMITTED, Store
 from ingest.vector_index import VectorIndex
-from models.embedding import Embedder
+from models.embedding import Embedder, make_embedder
 
 COLLECTION_RE = re.compile(r"^[^\x00-\x1f/\\]{1,100}$")
 
@@ -37,36 +37,47 @@ class Sillok:
         home.mkdir(parents=True, exist_ok=True)
         self.store = Store(home / "sillok.db")
         self.vectors = VectorIndex(home / "chroma")
-        self._embedder: Embedder | None = None
+        self._embedder: Embedder | Any = None
         self._lock = threading.RLock()  # one writer: ingest/remove/re-embed never interleave
         self._office_client: Any = None
         self._shared: dict[str, Any] = {}
 
-    def shared_index(self, collection: str) -> Any:
-        """core.remote.SharedIndex for `collection` in office mode (docs/deploy.md), else None."""
-        s = self.settings
-        if not (s.office_mode and s.chroma_url):
-            return None
-        from core.remote import SharedIndex, make_chroma_client
+    @property
+    def office_index(self) -> bool:
+        """True when collections live on the office index server (docs/deploy.md), not in this folder."""
+        return bool(self.settings.office_mode and self.settings.chroma_url)
+
+    def office_client(self) -> Any:
+        from core.remote import make_chroma_client
         from core.secrets import read_token
 
         if self._office_client is None:
-            self._office_client = make_chroma_client(s.chroma_url, read_token(s.chroma_url).token)
-        if collection not in self._shared:
-            self._shared[collection] = SharedIndex(self._office_client, collection, self.embedder.key)
-        return self._shared[collection]
+            url = self.settings.chroma_url
+            self._office_client = make_chroma_client(url, read_token(url).token)
+        return self._office_client
+
+    def shared_index(self, collection: str, create: bool = True) -> Any:
+        """core.remote.SharedIndex for `collection` in office mode (docs/deploy.md), else None.
+
+        `create=False`: core.remote.NoSuchCollection when the office index has no such collection."""
+        if not self.office_index:
+            return None
+        from core.remote import SharedIndex
+
+        if not COLLECTION_RE.match(collection):
+            raise SillokError(f"invalid collection name {collection!r}: use 1–100 characters, no slashes")
+        idx = self._shared.get(collection)
+        if idx is None:
+            idx = SharedIndex(self.office_client(), collection, self.embedder.key, self.embedder.name,
+                              create=create)
+            self._shared[collection] = idx
+        return idx
 
     # -- components (lazy) -----------------------------------------------------------------------
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            s = self.settings
-            self._embedder = Embedder(
-                s.embedding_model, query_prefix=s.embedding_query_prefix,
-                passage_prefix=s.embedding_passage_prefix, batch_size=s.embedding_batch_size,
-                max_seq_length=s.embedding_max_seq_length, allow_download=s.allow_hub_download,
-                bf16=s.embedding_bf16,
-            )
+            self._embedder = make_embedder(self.settings)  # office embedding server or a local model
         return self._embedder
 
     @property
@@ -92,9 +103,15 @@ class Sillok:
 
     # -- collections ------------------------------------------------------------------------------
     def create_collection(self, name: str) -> None:
+        if self.office_index:
+            self.shared_index(name, create=True).refresh(create=True)
+            return
         self._cid(name, create=True)
 
     def rename_collection(self, old: str, new: str) -> None:
+        if self.office_index:
+            raise SillokError("collections on the office server cannot be renamed (their records are named "
+                              "after the collection); create a new one and add the files to it")
         self._cid(old)
         if not COLLECTION_RE.match(new):
             raise SillokError(f"invalid collection name {new!r}")
@@ -102,18 +119,39 @@ class Sillok:
 
     def delete_collection(self, name: str) -> None:
         with self._lock:
+            if self.office_index:
+                self.shared_index(name, create=False).drop()
+                self._shared.pop(name, None)
+                return
             cid = self._cid(name)
             self.vectors.drop(cid)
             self.store.drop_collection(cid)
 
     def collections(self) -> list[CollectionInfo]:
+        if self.office_index:
+            return self._office_collections()
         out = []
         for cid, name, _key, model in self.store.collections():
             docs, chunks = self.store.counts(cid)
             out.append(CollectionInfo(name, docs, chunks, model))
         return out
 
+    def _office_collections(self) -> list[CollectionInfo]:
+        from core.remote import NoSuchCollection, office_collections
+
+        out = []
+        for meta in office_collections(self.office_client()):
+            try:
+                docs = self.shared_index(str(meta["name"]), create=False).documents()
+            except NoSuchCollection:  # deleted by another desktop while we listed
+                continue
+            out.append(CollectionInfo(str(meta["name"]), len(docs), sum(int(m.get("chunks", 0)) for m in docs.values()),
+                                      str(meta.get("model", ""))))
+        return out
+
     def documents(self, collection: str = "default") -> list[DocumentInfo]:
+        if self.office_index:
+            return self._office_documents(collection)
         cid = self.store.collection_id(collection, create=False)
         if cid is None:
             return []
@@ -127,22 +165,47 @@ class Sillok:
                                     datetime.fromtimestamp(at).isoformat(timespec="seconds"), reason))
         return sorted(out, key=lambda d: d.source)
 
+    def _office_documents(self, collection: str) -> list[DocumentInfo]:
+        """The shared manifest and the failures any desktop recorded, shaped as on the desktop."""
+        from core.remote import NoSuchCollection
+
+        try:
+            idx = self.shared_index(collection, create=False)
+            idx.refresh()
+        except NoSuchCollection:
+            return []
+
+        def when(t: Any) -> str:
+            return datetime.fromtimestamp(float(t or 0)).isoformat(timespec="seconds")
+
+        out = [DocumentInfo(str(m["source"]), d, "indexed", int(m.get("pages", 0)), int(m.get("chunks", 0)),
+                            when(m.get("added")), "", str(m.get("title", "")))
+               for d, m in idx.documents().items()]
+        out += [DocumentInfo(source, "", status, 0, 0, when(at), reason)
+                for source, status, reason, at in idx.failure_list()]
+        return sorted(out, key=lambda d: d.source)
+
     # -- ingest / remove --------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], collection: str = "default",
                progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> IngestReport:
         shared = self.shared_index(collection)
         if shared is not None:
-            return shared.ingest(paths, self.embedder, self.settings.chunk_size, self.settings.chunk_min,
-                                 progress, cancel)
+            s = self.settings
+            with self._lock:  # the audit hook runs in office mode too (local log on this desktop)
+                report = shared.ingest(paths, self.embedder, s.chunk_size, s.chunk_min, progress, cancel,
+                                       s.max_file_mb * 1024 * 1024)
+                return record_ingest(self, report, collection)
         with self._lock:
             cid = self._cid(collection, create=True)
             return record_ingest(self, self.pipeline.ingest(cid, paths, progress, cancel), collection)
 
     def remove(self, path: str | Path, collection: str = "default") -> int:
         """Remove a document (or every document under a folder) from every index."""
-        shared = self.shared_index(collection)
+        shared = self.shared_index(collection, create=False)
         if shared is not None:
-            return int(shared.remove(str(Path(path).expanduser().resolve())))
+            target = str(Path(path).expanduser().resolve())
+            with self._lock:
+                return record_remove(self, target, collection, int(shared.remove(target)))
         with self._lock:
             cid = self._cid(collection)
             target = str(Path(path).expanduser().resolve())
@@ -153,12 +216,23 @@ class Sillok:
                 raise SillokError(f"{target} is not in collection {collection!r}")
             return record_remove(self, target, collection, sum(self.pipeline.remove(cid, s) for s in matches))
 
+    def reembed(self, collection: str = "default", progress: ProgressFn | None = None,
+                cancel: CancelToken | None = None) -> int:
+        """Embed the collection's stored chunks with the current embedding model (after a model change);
+        returns the chunks embedded (0: already current). Local collections also do this on first use;
+        an office collection only here, because it switches every desktop (core.remote.SharedIndex.reembed)."""
+        with self._lock:
+            shared = self.shared_index(collection, create=False)
+            if shared is not None:
+                return int(shared.reembed(self.embedder, progress, cancel))
+            return self.pipeline.ensure_embeddings(self._cid(collection), progress, cancel)
+
     # -- search -----------------------------------------------------------------------------------
     def search(self, query: str, collection: str = "default", k: int | None = None,
                sources: Sequence[str] | None = None, mode: str = "hybrid") -> list[Hit]:
         if not query.strip():
             raise SillokError("empty query")
-        shared = self.shared_index(collection)
+        shared = self.shared_index(collection, create=False)
         if shared is not None:
             st = self.settings
             srcs = [str(Path(x).expanduser().resolve()) for x in sources] if sources else None
@@ -199,6 +273,13 @@ class Sillok:
             info["gpu_backend"] = detect_backend()
         except Exception as exc:  # noqa: BLE001 - doctor reports, it never fails
             info["gpu_backend"] = f"unknown ({exc})"
+        st = self.settings
+        if st.office_mode:  # which servers, and where each token comes from (never the token itself)
+            from core.secrets import read_token
+
+            servers = {"index": st.chroma_url, "model": st.llm_server_url, "embeddings": st.embedding_server_url}
+            info["office"] = {k: {"url": u, "token": f"{t.where}" + (f" ({t.note})" if t.note else "")}
+                              for k, u in servers.items() if u for t in [read_token(u)]}
         try:
             from models.defaults import default_llm_path
 

@@ -11,8 +11,10 @@ import httpx
 import pytest
 
 from core.answering import ask
+from core.audit import audit_log
 from core.cancel import CancelToken
 from core.errors import SillokError
+from core.llm_holder import holder_for
 from core.remote import (
     RemoteUnavailable,
     SharedIndex,
@@ -20,7 +22,9 @@ from core.remote import (
     make_chroma_client,
     openai_base_url,
 )
-from tests.server.conftest import TOKEN, Server, llm_server
+from core.secrets import store_token
+from core.service import Sillok
+from tests.server.conftest import TOKEN, Server, llm_server, memory_keyring
 
 QUESTION = "What was the mean time required for in-flight intubation?"
 GOLD = "pmid-10135926.txt"
@@ -94,18 +98,8 @@ def test_wrong_address_is_refused_early() -> None:
     assert openai_base_url("http://h:8000/v1") == "http://h:8000/v1"
 
 
-class OfficeSvc:
-    """What the service facade becomes in office mode (see the service.py patch in docs/deploy.md)."""
-
-    def __init__(self, settings: Any, index: SharedIndex, embedder: Any) -> None:
-        self.settings, self.index, self.embedder = settings, index, embedder
-
-    def search(self, query: str, collection: str = "default", k: int | None = None,
-               sources: Any = None, mode: str = "hybrid") -> list[Any]:
-        return self.index.search(query, self.embedder, k or self.settings.top_k, sources)
-
-
-def test_shared_index_and_shared_model_answer_together(svc, llm: Server, proxy, docs: list[Path]) -> None:
+def test_shared_index_and_shared_model_answer_together(svc, llm: Server, proxy, docs: list[Path],
+                                                       tmp_path: Path) -> None:
     index = SharedIndex(make_chroma_client(proxy.url, TOKEN), "default", svc.embedder.key)
     report = index.ingest(docs, svc.embedder)
     assert sorted(Path(f.path).name for f in report.files if f.status == "indexed") == sorted(d.name for d in docs)
@@ -117,8 +111,17 @@ def test_shared_index_and_shared_model_answer_together(svc, llm: Server, proxy, 
     assert Path(hits[0].source).name == GOLD and "keyword" in hits[0].ranks and "dense" in hits[0].ranks
     local = svc.search(QUESTION, k=3)
     assert [h.chunk_id.split("-")[-1] for h in hits[:1]] == [h.chunk_id.split("-")[-1] for h in local[:1]]
-    office = OfficeSvc(svc.settings, index, svc.embedder)
-    answer = ask(office, QUESTION, chat_model=chat(llm.url))
-    assert answer.found and Path(answer.hits[0].source).name == GOLD
+    # The facade in office mode: the shared index, the server's model, this desktop's audit log.
+    with memory_keyring():
+        store_token(proxy.url, TOKEN)
+        office = Sillok(home=tmp_path / "desk", office_mode=True, chroma_url=proxy.url, llm_server_url=llm.url,
+                        top_k=3, max_answer_tokens=48, n_ctx=2048)
+        pieces: list[str] = []
+        answer = office.ask(QUESTION, on_token=pieces.append)
+    assert answer.found and Path(answer.hits[0].source).name == GOLD and "".join(pieces).strip() == answer.text
+    assert not holder_for(office).loaded  # the local model was never loaded
+    [event] = audit_log(office).read()
+    assert (event["event"], event["question"], event["found"]) == ("ask", QUESTION, True)
+    assert str(docs[0]) in event["shown"]
     assert index.remove(str(docs[0])) == 1 and all(Path(h.source).name != docs[0].name
                                                    for h in index.search(QUESTION, svc.embedder, k=3))
