@@ -1,0 +1,56 @@
+"""The settings' Download dialog: a recommended model fetched from a loopback server, with progress,
+checked (sha256, GGUF), announced; a broken download named with its reason. Never the real hub."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from models.registry import RecommendedModel
+from models.tiny_gguf import write_tiny_llama_gguf
+from tests.models.test_registry import _Server
+
+
+@pytest.fixture()
+def server(tmp_path: Path):
+    data = write_tiny_llama_gguf(tmp_path / "src.gguf").read_bytes()
+    s = _Server(data)
+    yield s, data
+    s.close()
+
+
+def spec(data: bytes, sha: str | None = None) -> RecommendedModel:
+    return RecommendedModel("Tiny test model", "test/tiny", "tiny.gguf", 0.001, "F32", 0.01, "MIT", "en",
+                            "for tests", sha256=sha or hashlib.sha256(data).hexdigest())
+
+
+def test_download_shows_progress_and_announces_the_model(qtbot, tmp_path: Path, server) -> None:
+    from app.desktop.model_download import DownloadDialog
+
+    srv, data = server
+    bundled = RecommendedModel("Bundled", "x/y", "", 0.1, "Q4", 1, "MIT", "en", "", bundled=True)
+    dlg = DownloadDialog(tmp_path / "models", models=[bundled, spec(data)], base_url=srv.url)
+    qtbot.addWidget(dlg)
+    assert dlg.table.rowCount() == 1  # nothing to download for a bundled model
+    with qtbot.waitSignal(dlg.downloaded, timeout=30_000) as got:
+        dlg.download_btn.click()
+    path = Path(got.args[0])
+    assert path == tmp_path / "models" / "tiny.gguf" and path.read_bytes() == data
+    assert dlg.bar.value() == 100 and dlg.download_btn.isEnabled() and not dlg.cancel_btn.isEnabled()
+    assert "Downloaded and checked" in dlg.status.text()
+
+
+def test_a_corrupt_download_is_named_and_nothing_is_installed(qtbot, tmp_path: Path, server) -> None:
+    from app.desktop.model_download import DownloadDialog
+
+    srv, data = server
+    dlg = DownloadDialog(tmp_path / "models", models=[spec(data, sha="0" * 64)], base_url=srv.url)
+    qtbot.addWidget(dlg)
+    announced: list[str] = []
+    dlg.downloaded.connect(announced.append)
+    dlg.download_btn.click()
+    qtbot.waitUntil(lambda: dlg.fetch is None and "corrupt" in dlg.status.text(), timeout=30_000)
+    assert "tiny.gguf" in dlg.status.text() and not announced
+    assert not (tmp_path / "models" / "tiny.gguf").exists()
