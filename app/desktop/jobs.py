@@ -89,7 +89,8 @@ def ask(s: Any, job: Any, question: str, collection: str, conversation_id: str |
     from core.llm_holder import holder_for
 
     holder = holder_for(s)
-    if not holder.loaded:
+    st = s.settings
+    if not holder.loaded and not (st.office_mode and st.llm_server_url):  # office: the server's model
         job.report("loading")
         holder.get(s.settings)
         job.cancel.check()
@@ -117,6 +118,9 @@ def status(s: Any) -> dict[str, Any]:
     st = s.settings
     out: dict[str, Any] = {"embedding": s.embedder.name, "n_ctx": st.n_ctx, "loaded": False,
                            "backend": detect_backend(), "layers": str(st.n_gpu_layers)}
+    if st.office_mode and st.llm_server_url:  # answers come from the office model server
+        out.update(model=st.llm_server_model, loaded=True, note=st.llm_server_url)
+        return out
     path = default_llm_path() if st.llm_model == "default" else Path(st.llm_model)
     out["model"] = Path(path).stem if path else "—"
     try:

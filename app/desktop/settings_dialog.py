@@ -1,13 +1,17 @@
-"""Settings: model, GPU layers, context size, temperature, embedding model, data folder, UI language.
+"""Settings: model, GPU layers, context size, temperature, embedding model, data folder, UI language,
+and where the work happens: "This computer" or "Office server" (index, model and embedding servers).
 
 The dialog only reads the current values and returns the changed ones (``values()``); the window saves
-them with ``Settings.save_user_values`` and rebuilds the facade on the worker.
+them with ``Settings.save_user_values`` and rebuilds the facade on the worker. Office-server tokens are
+the exception: they never enter ``values()`` (so never the settings file); ``accept()`` puts them in
+the OS keyring through core.secrets, and stays open with the reason when that is not possible.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,12 +20,14 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QMessageBox,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -29,6 +35,32 @@ from PySide6.QtWidgets import (
 
 from app.desktop.i18n import LANGUAGES, tr
 from core.errors import SillokError
+
+
+def office_servers(settings: Any) -> list[tuple[str, str]]:
+    """(label, address) of each office server the settings use; empty on "This computer"."""
+    if not getattr(settings, "office_mode", False):
+        return []
+    pairs = [(tr("Index server"), settings.chroma_url), (tr("Model server"), settings.llm_server_url),
+             (tr("Embedding server"), getattr(settings, "embedding_server_url", ""))]
+    return [(label, url) for label, url in pairs if url]
+
+
+def where_text(settings: Any) -> str:
+    """What the status bar says: "This computer" or "Office server: host[, host]"."""
+    hosts = list(dict.fromkeys(urlsplit(u if "://" in u else f"http://{u}").hostname or u
+                               for _, u in office_servers(settings)))
+    return tr("Office server: {0}").format(", ".join(hosts)) if hosts else tr("This computer")
+
+
+def _check_url(url: str) -> None:
+    parts = urlsplit(url)
+    try:
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port or 1) > 0
+    except ValueError:  # a port that is not a number
+        ok = False
+    if not ok:
+        raise SillokError(tr("{0} is not a server address; use e.g. https://sillok.office.lan:8444").format(url))
 
 
 def _row(*widgets: QWidget) -> QWidget:
@@ -84,6 +116,7 @@ class SettingsDialog(QDialog):
         for code, name in LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(language)))
+        office = self._build_office(settings)
 
         form = QFormLayout()
         form.addRow(tr("Language model"), _row(self.model, add))
@@ -101,9 +134,94 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
+        lay.addWidget(office)
         lay.addWidget(note)
         lay.addWidget(buttons)
         self.resize(640, self.sizeHint().height())
+
+    # -- where: this computer or the office servers -------------------------------------------------
+    def _build_office(self, settings: Any) -> QGroupBox:
+        box = QGroupBox(tr("Where documents and questions go"))
+        self.where_local = QRadioButton(tr("This computer"))
+        self.where_office = QRadioButton(tr("Office server"))
+        (self.where_office if settings.office_mode else self.where_local).setChecked(True)
+
+        def edit(value: str, tip: str = "") -> QLineEdit:
+            e = QLineEdit(value)
+            e.setPlaceholderText(tip)
+            return e
+
+        self.chroma_url = edit(settings.chroma_url, "https://sillok.office.lan:8444")
+        self.llm_url = edit(settings.llm_server_url, "https://sillok.office.lan:8443")
+        self.llm_model_name = edit(settings.llm_server_model, "default")
+        self.emb_url = edit(settings.embedding_server_url, tr("optional: embeddings on this computer"))
+        self.emb_model = edit(settings.embedding_server_model, "multilingual-e5-small")
+        self.chroma_token, self.llm_token, self.emb_token = (self._token_edit(u) for u in (
+            settings.chroma_url, settings.llm_server_url, settings.embedding_server_url))
+        self._office_fields = [self.chroma_url, self.llm_url, self.llm_model_name, self.emb_url, self.emb_model,
+                               self.chroma_token, self.llm_token, self.emb_token]
+        form = QFormLayout()
+        form.addRow(_row(self.where_local, self.where_office))
+        form.addRow(tr("Index server"), _row(self.chroma_url, self.chroma_token))
+        form.addRow(tr("Model server"), _row(self.llm_url, self.llm_model_name, self.llm_token))
+        form.addRow(tr("Embedding server"), _row(self.emb_url, self.emb_model, self.emb_token))
+        note = QLabel(tr("Tokens are kept in the OS keyring, never in the settings file. Leave a token "
+                         "empty to keep the one stored."))
+        note.setWordWrap(True)
+        form.addRow(note)
+        box.setLayout(form)
+        self.where_office.toggled.connect(self._office_toggled)
+        self._office_toggled(self.where_office.isChecked())
+        return box
+
+    def _token_edit(self, url: str) -> QLineEdit:
+        from core.secrets import read_token
+
+        e = QLineEdit()
+        e.setEchoMode(QLineEdit.EchoMode.Password)
+        e.setMaximumWidth(170)
+        where = read_token(url).where if url else "none"
+        e.setPlaceholderText({"keyring": tr("token stored"), "environment": tr("token from environment")}
+                             .get(where, tr("token")))
+        return e
+
+    def _office_toggled(self, on: bool) -> None:
+        for w in self._office_fields:
+            w.setEnabled(on)
+
+    def _servers(self) -> list[tuple[QLineEdit, QLineEdit]]:
+        return [(self.chroma_url, self.chroma_token), (self.llm_url, self.llm_token), (self.emb_url, self.emb_token)]
+
+    def save_tokens(self) -> int:
+        """Check the addresses and put the typed tokens in the OS keyring; returns how many were stored."""
+        from core.secrets import store_token
+
+        if self.where_office.isChecked() and not (self.chroma_url.text().strip() or self.llm_url.text().strip()):
+            raise SillokError(tr("Enter the address of the index server or the model server, or choose This computer."))
+        if self.emb_url.text().strip() and not self.emb_model.text().strip():
+            raise SillokError(tr("Enter the name of the embedding server's model (it keeps the vectors of "
+                                 "different models apart)."))
+        for url_edit, _ in self._servers():
+            if url_edit.text().strip():
+                _check_url(url_edit.text().strip())
+        stored = 0
+        for url_edit, token_edit in self._servers():
+            token = token_edit.text().strip()
+            if token:
+                if not url_edit.text().strip():
+                    raise SillokError(tr("Enter the server address that the token belongs to."))
+                store_token(url_edit.text().strip(), token)
+                token_edit.clear()
+                stored += 1
+        return stored
+
+    def accept(self) -> None:
+        try:
+            self.save_tokens()
+        except SillokError as e:
+            QMessageBox.warning(self, tr("Office server"), str(e))
+            return
+        super().accept()
 
     def _fill_models(self, current: str) -> None:
         self.model.clear()
@@ -143,4 +261,10 @@ class SettingsDialog(QDialog):
             "embedding_model": self.embedding.text().strip() or "default",
             "home": self.home.text().strip() or str(self.settings.home),
             "ui_language": self.language.currentData(),
+            "office_mode": self.where_office.isChecked(),
+            "chroma_url": self.chroma_url.text().strip(),
+            "llm_server_url": self.llm_url.text().strip(),
+            "llm_server_model": self.llm_model_name.text().strip() or "default",
+            "embedding_server_url": self.emb_url.text().strip(),
+            "embedding_server_model": self.emb_model.text().strip(),
         }

@@ -77,12 +77,13 @@ class MainWindow(QMainWindow):
         sb = self.statusBar()
         self.model_label, self.backend_label, self.ctx_label = QLabel(), QLabel(), QLabel()
         self.emb_label, self.size_label = QLabel(), QLabel()
+        self.where_label = QLabel()  # "This computer" / "Office server: host"
         self.busy_bar = QProgressBar()
         self.busy_bar.setRange(0, 0)
         self.busy_bar.setMaximumWidth(120)
         self.busy_bar.hide()
-        for w in (self.busy_bar, self.model_label, self.backend_label, self.ctx_label, self.emb_label,
-                  self.size_label):
+        for w in (self.busy_bar, self.where_label, self.model_label, self.backend_label, self.ctx_label,
+                  self.emb_label, self.size_label):
             if isinstance(w, QLabel):
                 w.setStyleSheet("padding: 0 6px; border-left: 1px solid palette(mid)")
             sb.addPermanentWidget(w)
@@ -198,6 +199,10 @@ class MainWindow(QMainWindow):
             self._show_status()
 
     def _show_status(self) -> None:
+        from app.desktop.settings_dialog import office_servers, where_text
+
+        self.where_label.setText(where_text(self.settings))
+        self.where_label.setToolTip("\n".join(f"{label}: {url}" for label, url in office_servers(self.settings)))
         i = self.status_info
         if i:
             backend = str(i.get("backend", "cpu")).upper()

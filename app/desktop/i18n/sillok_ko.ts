@@ -423,5 +423,69 @@
         <source>Loading the language model…</source>
         <translation>언어 모델을 불러오는 중…</translation>
     </message>
+    <message>
+        <source>This computer</source>
+        <translation>이 컴퓨터</translation>
+    </message>
+    <message>
+        <source>Office server</source>
+        <translation>사무실 서버</translation>
+    </message>
+    <message>
+        <source>Office server: {0}</source>
+        <translation>사무실 서버: {0}</translation>
+    </message>
+    <message>
+        <source>Index server</source>
+        <translation>색인 서버</translation>
+    </message>
+    <message>
+        <source>Model server</source>
+        <translation>모델 서버</translation>
+    </message>
+    <message>
+        <source>Embedding server</source>
+        <translation>임베딩 서버</translation>
+    </message>
+    <message>
+        <source>Where documents and questions go</source>
+        <translation>문서와 질문을 처리할 곳</translation>
+    </message>
+    <message>
+        <source>optional: embeddings on this computer</source>
+        <translation>선택 사항: 비워 두면 이 컴퓨터에서 임베딩</translation>
+    </message>
+    <message>
+        <source>token stored</source>
+        <translation>토큰 저장됨</translation>
+    </message>
+    <message>
+        <source>token from environment</source>
+        <translation>환경 변수의 토큰</translation>
+    </message>
+    <message>
+        <source>token</source>
+        <translation>토큰</translation>
+    </message>
+    <message>
+        <source>Tokens are kept in the OS keyring, never in the settings file. Leave a token empty to keep the one stored.</source>
+        <translation>토큰은 설정 파일이 아니라 운영체제 키링에 보관됩니다. 저장된 토큰을 그대로 쓰려면 비워 두세요.</translation>
+    </message>
+    <message>
+        <source>{0} is not a server address; use e.g. https://sillok.office.lan:8444</source>
+        <translation>{0}은(는) 서버 주소가 아닙니다. 예: https://sillok.office.lan:8444</translation>
+    </message>
+    <message>
+        <source>Enter the address of the index server or the model server, or choose This computer.</source>
+        <translation>색인 서버나 모델 서버의 주소를 입력하거나 ‘이 컴퓨터’를 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Enter the name of the embedding server's model (it keeps the vectors of different models apart).</source>
+        <translation>임베딩 서버의 모델 이름을 입력하세요(서로 다른 모델의 벡터가 섞이지 않게 합니다).</translation>
+    </message>
+    <message>
+        <source>Enter the server address that the token belongs to.</source>
+        <translation>토큰을 쓸 서버의 주소를 입력하세요.</translation>
+    </message>
 </context>
 </TS>
