@@ -152,6 +152,11 @@ def test_office_index_down_or_token_wrong_is_a_clear_error(keyring_with_token, p
     down = Sillok(home=tmp_path / "a", office_mode=True, chroma_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(RemoteUnavailable, match="Office index server at http://127.0.0.1:.*not reachable"):
         down.collections()
+    # doctor names each office server and where its token comes from, never the token itself.
+    assert down.doctor()["office"]["index"]["token"].startswith("none (no token stored")
+    up = desktop(tmp_path / "c", proxy)
+    report = up.doctor()
+    assert report["office"] == {"index": {"url": proxy.url, "token": "keyring"}} and TOKEN not in str(report)
     other = TokenProxy(int(proxy.url.rsplit(":", 1)[1]), "another-token")  # a proxy with no stored token
     try:
         with pytest.raises(SillokError, match="refused the access token"):
