@@ -12,7 +12,8 @@
 #    that Depends covers what the bundled Qt needs. SILLOK_TEST_WINDOW=0 skips that step.
 # Without debootstrap it falls back to unpacking `apt-get download`ed runtime libraries and the .deb
 # (dpkg -x) into an empty root: no dpkg/apt inside, so it checks the bundle, not the package's Depends.
-# Exit status: that of the self-test (0 pass, 1 fail), 3 when only the window check failed, 2 set-up errors.
+# Exit status: that of the self-test (0 pass, 1 fail), 3 when only the window check failed, 4 when only the
+# emulated older-CPU run failed, 2 set-up errors.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=${SILLOK_TEST_ROOT:-/tmp/sillok-root}
@@ -98,6 +99,32 @@ in_root /usr/bin/sillok --self-test
 RC=$?
 set -e
 echo "-- self-test exit status: $RC"
+
+# 4. The bundle on an older CPU: the installed app's self-test under `qemu-x86_64 -cpu Haswell`
+#    (AVX2, no AVX-512), which raises SIGILL on any AVX-512 instruction. The negative control (the
+#    same run with the build machine's own llama.cpp, when it has AVX-512) proves the emulation bites.
+#    Exit status 4 when the bundle fails there. SILLOK_TEST_OLD_CPU=0 skips it (it takes minutes).
+if [ "${SILLOK_TEST_OLD_CPU:-1}" != 0 ] && command -v qemu-x86_64 >/dev/null 2>&1 && [ "$(uname -m)" = x86_64 ]; then
+  QHOME=$(mktemp -d)
+  echo "-- self-test on an emulated CPU without AVX-512 (qemu-x86_64 -cpu Haswell)"
+  set +e
+  HOME=$QHOME timeout 1200 qemu-x86_64 -cpu Haswell "$ROOT/opt/sillok/sillok" --self-test \
+    2> >(grep -v "TCG doesn't support" >&2) | tail -4
+  QRC=${PIPESTATUS[0]}
+  set -e
+  echo "-- emulated Haswell self-test exit status: $QRC"
+  NATIVE=$(ls -d .venv/lib/python3*/site-packages/llama_cpp/lib 2>/dev/null | head -1 || true)
+  if [ -n "$NATIVE" ] && objdump -d --no-show-raw-insn "$NATIVE/libggml-cpu.so" 2>/dev/null | grep -qm1 '%zmm'; then
+    set +e
+    HOME=$QHOME LLAMA_CPP_LIB_PATH="$(readlink -f "$NATIVE")" timeout 1200 qemu-x86_64 -cpu Haswell \
+      "$ROOT/opt/sillok/sillok" --self-test >/dev/null 2>&1
+    NRC=$?
+    set -e
+    echo "-- control: the same with this machine's AVX-512 llama.cpp: exit status $NRC (must fail)"
+  fi
+  rm -rf "$QHOME"
+  [ "$QRC" = 0 ] || [ "$RC" != 0 ] || RC=4
+fi
 
 if [ "${SILLOK_TEST_WINDOW:-1}" != 0 ]; then
   echo "-- window on the offscreen platform (SILLOK_EXIT_AFTER_SHOW=1)"
