@@ -88,6 +88,9 @@ class SettingsDialog(QDialog):
         self.recommended.setMaximumHeight(110)
         for r in RECOMMENDED:
             self.recommended.addItem(f"{r.name} — {r.size_gb:.1f} GB, {r.quant}, {r.languages}; {r.license}")
+        self.download_btn = QPushButton(tr("Download…"))
+        self.download_btn.setToolTip(tr("Fetch a recommended model from the Hugging Face hub (needs internet)"))
+        self.download_btn.clicked.connect(self._download)
         self.layers_mode = QComboBox()
         self.layers_mode.addItems([tr("Automatic"), tr("Manual")])
         self.layers = QSpinBox()
@@ -120,7 +123,7 @@ class SettingsDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(tr("Language model"), _row(self.model, add))
-        form.addRow(tr("Recommended models"), self.recommended)
+        form.addRow(tr("Recommended models"), _row(self.recommended, self.download_btn))
         form.addRow(tr("GPU layers"), _row(self.layers_mode, self.layers))
         form.addRow(tr("Context size (tokens)"), self.n_ctx)
         form.addRow(tr("Temperature"), self.temperature)
@@ -245,6 +248,15 @@ class SettingsDialog(QDialog):
             QMessageBox.warning(self, tr("Not a usable model"), str(e))
             return
         self._fill_models(entry.path)
+
+    def _download(self) -> None:
+        """Only here does Sillok go online for a model: the person chose a model and pressed Download."""
+        from app.desktop.model_download import DownloadDialog
+
+        dlg = DownloadDialog(self.settings.home / "models", self)
+        dlg.downloaded.connect(self._fill_models)  # the new file appears in the list, selected
+        self.download_dialog = dlg  # tests reach it here
+        dlg.open()
 
     def _pick_dir(self, edit: QLineEdit) -> None:
         path = QFileDialog.getExistingDirectory(self, tr("Choose a folder"), edit.text())

@@ -54,3 +54,23 @@ def test_a_corrupt_download_is_named_and_nothing_is_installed(qtbot, tmp_path: P
     qtbot.waitUntil(lambda: dlg.fetch is None and "corrupt" in dlg.status.text(), timeout=30_000)
     assert "tiny.gguf" in dlg.status.text() and not announced
     assert not (tmp_path / "models" / "tiny.gguf").exists()
+
+
+def test_settings_download_button_fetches_and_selects_the_model(qtbot, tmp_path: Path, server,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import app.desktop.model_download as md
+    from app.desktop.settings_dialog import SettingsDialog
+    from core.settings import load_settings
+
+    srv, data = server
+    monkeypatch.setattr(md, "RECOMMENDED", [spec(data)])
+    monkeypatch.setenv("HF_ENDPOINT", srv.url)  # the hub address, pointed at loopback for the test
+    dlg = SettingsDialog(load_settings(home=tmp_path / "home"), "en")
+    qtbot.addWidget(dlg)
+    assert dlg.model.currentData() == "default"
+    dlg.download_btn.click()
+    fetch = dlg.download_dialog
+    with qtbot.waitSignal(fetch.downloaded, timeout=30_000):
+        fetch.download_btn.click()
+    assert dlg.model.currentData() == str(tmp_path / "home" / "models" / "tiny.gguf")
+    assert dlg.values()["llm_model"] == dlg.model.currentData()

@@ -487,5 +487,61 @@
         <source>Enter the server address that the token belongs to.</source>
         <translation>토큰을 쓸 서버의 주소를 입력하세요.</translation>
     </message>
+    <message>
+        <source>Cancel download</source>
+        <translation>다운로드 취소</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>다운로드</translation>
+    </message>
+    <message>
+        <source>Download a model</source>
+        <translation>모델 다운로드</translation>
+    </message>
+    <message>
+        <source>Download cancelled; pressing Download again resumes it.</source>
+        <translation>다운로드를 취소했습니다. 다운로드를 다시 누르면 이어서 받습니다.</translation>
+    </message>
+    <message>
+        <source>Downloaded and checked: {0}</source>
+        <translation>다운로드하고 검사했습니다: {0}</translation>
+    </message>
+    <message>
+        <source>Downloading {0}…</source>
+        <translation>{0} 다운로드 중…</translation>
+    </message>
+    <message>
+        <source>Download…</source>
+        <translation>다운로드…</translation>
+    </message>
+    <message>
+        <source>Fetch a recommended model from the Hugging Face hub (needs internet)</source>
+        <translation>추천 모델을 Hugging Face 허브에서 받습니다 (인터넷 필요)</translation>
+    </message>
+    <message>
+        <source>Languages</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <source>License</source>
+        <translation>라이선스</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>메모리</translation>
+    </message>
+    <message>
+        <source>Sillok connects to the internet only for the download you start here. Files go to {0}.</source>
+        <translation>실록은 여기서 시작한 다운로드에만 인터넷에 연결합니다. 파일은 {0}에 저장됩니다.</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>크기</translation>
+    </message>
+    <message>
+        <source>{0} MB received</source>
+        <translation>{0} MB 받음</translation>
+    </message>
 </context>
 </TS>
