@@ -215,6 +215,7 @@ def main() -> None:
     ap.add_argument("--tokens", type=int, default=96)
     ap.add_argument("--num-pred", type=int, default=10)
     ap.add_argument("--only-lookup", action="store_true", help="only the prompt-lookup comparison")
+    ap.add_argument("--only-followup", action="store_true", help="only the follow-up comparisons")
     args = ap.parse_args()
     path = args.model or default_llm_path()
     if path is None:
@@ -224,8 +225,9 @@ def main() -> None:
           f"threads {llm._llama.n_threads}/{llm._llama.n_threads_batch}")
     notes = []
     if not args.only_lookup:
-        ratio = wrapper_overhead(llm, Path(path), args.runs, args.tokens)
-        notes.append(f"LocalLLM runs at {ratio:.2f}x raw llama.cpp speed")
+        if not args.only_followup:
+            ratio = wrapper_overhead(llm, Path(path), args.runs, args.tokens)
+            notes.append(f"LocalLLM runs at {ratio:.2f}x raw llama.cpp speed")
         from core.settings import Settings
 
         cap = Settings.model_fields["followup_source_tokens"].default
@@ -235,9 +237,10 @@ def main() -> None:
                      f"({whole:.2f}x with the new source whole)")
         fa = follow_up_ask(max(1, args.runs // 2))
         notes.append(f"a follow-up through Sillok.ask: first token {fa:.2f}x a cold turn's")
-    gain, same = prompt_lookup(llm, Path(path), args.tokens, args.num_pred)
-    verdict = "worth adding to LocalLLM" if gain > 1.1 and same else "not worth it for this model/device"
-    notes.append(f"prompt lookup x{gain:.2f} ({'same' if same else 'different'} greedy text): {verdict}")
+    if not args.only_followup:
+        gain, same = prompt_lookup(llm, Path(path), args.tokens, args.num_pred)
+        verdict = "worth it here" if gain > 1.1 and same else "not worth it for this model/device"
+        notes.append(f"prompt lookup x{gain:.2f} ({'same' if same else 'different'} greedy text): {verdict}")
     print("conclusion: " + "; ".join(notes) + ".")
 
 

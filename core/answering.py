@@ -21,7 +21,7 @@ from typing import Any
 from core.audit import record_answer as _audit
 from core.cancel import CancelToken
 from core.chain import NotRelevant, build_chain, to_lc_messages
-from core.citations import parse_answer
+from core.citations import drop_repeated_sentences, parse_answer
 from core.conversations import Conversations
 from core.errors import SillokError
 from core.langchain_retriever import SillokRetriever, document_to_hit
@@ -220,6 +220,9 @@ def ask(svc: Any, question: str, collection: str = "default", *, conversation_id
     end = time.perf_counter()
     cancelled = bool(cancel is not None and cancel.cancelled)
     text = "".join(pieces).strip()
+    llm = _local_llm(run.model)
+    if llm is not None and llm.last_timings is not None and llm.last_timings.looped:
+        text = drop_repeated_sentences(text)
     parsed = parse_answer(text, run.hits)
     timings = _timings(run, t0, t_search, first, end, len(pieces))
     cid = conversation_id or convs.create(collection, question)

@@ -139,3 +139,25 @@ def parse_answer(text: str, hits: list[Hit]) -> ParsedAnswer:
         quote, start, end = best_quote(hit, BRACKET_RE.sub("", claim), BRACKET_RE.sub("", norm))
         citations.append(Citation(n, hit.source, hit.page, hit.article, quote, hit.chunk_id, start, end))
     return ParsedAnswer(citations, uncited, sorted(dropped))
+
+
+SENTENCE_SPAN_RE = re.compile(r"[^.!?。\n]+(?:[.!?。]+[ \t]*\n*|\n+|$)")
+
+
+def drop_repeated_sentences(text: str) -> str:
+    """`text` with every sentence that already occurred dropped (case and spacing ignored).
+
+    Used only on an answer cut short because the model looped (models.llm.looping): what was shown
+    while streaming was the loop; what is kept, cited and exported is each sentence once.
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for m in SENTENCE_SPAN_RE.finditer(text):
+        piece = m.group(0)
+        key = " ".join(piece.split()).lower().rstrip(".!?。 ")
+        if len(key) > 8 and key in seen:
+            continue
+        seen.add(key)
+        out.append(piece)
+    return "".join(out).strip()
+

@@ -122,16 +122,19 @@ def status(s: Any) -> dict[str, Any]:
         out.update(model=st.llm_server_model, loaded=True, note=st.llm_server_url)
         return out
     path = default_llm_path() if st.llm_model == "default" else Path(st.llm_model)
+    # The file name, which people chose and recognise (a GGUF's general.name is often a training
+    # tag like "Smollm2 135M 8k Lc100K Mix1 Ep2"); that name goes in the tooltip.
     out["model"] = Path(path).stem if path else "—"
     try:
         if path:
-            out["model"] = inspect_gguf(path).name
+            out["note"] = inspect_gguf(path).name
     except Exception as e:  # noqa: BLE001 - the status bar names the problem, it never fails
         out["model_error"] = str(e)
     info = llm_info(s)
     if info is not None:
-        out.update(model=info.model_name, backend=info.backend, n_ctx=info.n_ctx, loaded=True,
-                   layers=f"{info.n_gpu_layers}/{info.n_layers}", note=info.message)
+        out.update(model=Path(info.model_path).stem, backend=info.backend, n_ctx=info.n_ctx, loaded=True,
+                   layers=f"{info.n_gpu_layers}/{info.n_layers}",
+                   note="; ".join(x for x in (info.model_name, info.message) if x))
     return out
 
 

@@ -84,7 +84,7 @@ class Sidebar(QWidget):
         # The file name is what people scan for: give it the room, keep the rest narrow (the full
         # status reason and the exact date are in the tooltip).
         head.setMinimumSectionSize(36)
-        for col, width in ((1, 72), (2, 40), (3, 44), (4, 74)):
+        for col, width in ((1, 72), (2, 40), (3, 44), (4, 84)):  # 84: "2026-11-23" whole
             head.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.docs.setColumnWidth(col, width)
         self.docs.setTextElideMode(Qt.TextElideMode.ElideMiddle)

@@ -111,3 +111,14 @@ def test_messages_history_first_and_budget() -> None:
     assert history_messages([("q", "x [1] y【2】")])[1]["content"] == "x y"
     ko, _ = answer_messages("몇 시인가요?", HITS, [], n_ctx=400, max_answer_tokens=100, count=count)
     assert "출처 번호" in ko[-1]["content"]
+
+
+def test_a_looped_answer_keeps_each_sentence_once() -> None:
+    from core.citations import drop_repeated_sentences
+
+    looped = ("The vendor must give ninety days written notice [1].\nThe contract is governed by Korean law.\n"
+              "The vendor must give ninety days written notice [1].\nThe contract is governed by Korean law.\n"
+              "The contract is governed by Korean law.\nThe contract is governed by Korean law")
+    assert drop_repeated_sentences(looped) == ("The vendor must give ninety days written notice [1].\n"
+                                               "The contract is governed by Korean law.")
+    assert drop_repeated_sentences("It took 25.9 seconds. Yes. Yes.") == "It took 25.9 seconds. Yes. Yes."
