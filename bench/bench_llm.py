@@ -132,7 +132,7 @@ def follow_up(llm: LocalLLM, runs: int, new_source_tokens: int | None) -> float:
 
 
 def follow_up_ask(runs: int) -> float:
-    """The real path: `Sillok.ask` on 6 PubMed abstracts, a question then a follow-up in the same
+    """The real path: `Sillok.ask` with default settings on 6 PubMed abstracts, a question then a follow-up in the same
     conversation; first-token times as `ask` reports them (the answer's, after retrieval). Cold = the
     follow-up asked as the first turn of a new conversation on a fresh process-level session."""
     import shutil
@@ -146,7 +146,7 @@ def follow_up_ask(runs: int) -> float:
     for name in sorted(p.name for p in DOCS.iterdir())[:6] if DOCS.is_dir() else []:
         shutil.copy(DOCS / name, docs / name)
     shutil.copy(DOCS / QUESTIONS[0][0], docs / QUESTIONS[0][0]) if DOCS.is_dir() else None
-    svc = Sillok(home=tmp / "home", top_k=3, max_answer_tokens=48)
+    svc = Sillok(home=tmp / "home", max_answer_tokens=48)  # product defaults otherwise (top_k 5)
     svc.ingest([docs])
     q1, q2 = QUESTIONS[0][1], "And in the control setting?"
     warm, cold, new_tokens, warm_user, cold_user = [], [], [], [], []
