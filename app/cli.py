@@ -41,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("collections", parents=[common], help="list collections")
     s = sub.add_parser("documents", parents=[common], help="list the documents of a collection")
     sub.add_parser("doctor", parents=[common], help="versions, data folder, models, GPU backend")
+    sub.add_parser("reembed", parents=[common],
+                   help="embed a collection with the current embedding model (office: switches every desktop)")
     for extra in _extra_commands():
         extra(sub, common)
     return p
@@ -194,9 +196,22 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_reembed(args: argparse.Namespace) -> int:
+    """Why a command: an office collection is re-embedded only when someone asks (it switches every
+    desktop at once, see core.remote.SharedIndex.reembed); locally it saves the wait at the next search."""
+    svc = _service(args)
+    n = svc.reembed(args.collection)
+    if args.json:
+        _print_json({"collection": args.collection, "embedded": n, "embedding_model": svc.embedder.name})
+    else:
+        print(f"{args.collection}: {n} chunks embedded with {svc.embedder.name}" if n else
+              f"{args.collection}: already embedded with {svc.embedder.name}")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "ingest": cmd_ingest, "search": cmd_search, "remove": cmd_remove, "collections": cmd_collections,
-    "documents": cmd_documents, "doctor": cmd_doctor,
+    "documents": cmd_documents, "doctor": cmd_doctor, "reembed": cmd_reembed,
 }
 
 
