@@ -78,6 +78,8 @@ class DownloadDialog(QDialog):
                 item.setToolTip(m.notes)
                 self.table.setItem(row, col, item)
         self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
         if self.models:
             self.table.selectRow(0)
         note = QLabel(tr("Sillok connects to the internet only for the download you start here. "
@@ -100,7 +102,7 @@ class DownloadDialog(QDialog):
         lay = QVBoxLayout(self)
         for w in (self.table, note, self.bar, self.status, buttons):
             lay.addWidget(w)
-        self.resize(720, 360)
+        self.resize(900, 380)
 
     def selected(self) -> RecommendedModel | None:
         rows = self.table.selectionModel().selectedRows()

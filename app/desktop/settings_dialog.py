@@ -86,8 +86,10 @@ class SettingsDialog(QDialog):
         add.clicked.connect(self._add_model)
         self.recommended = QListWidget()
         self.recommended.setMaximumHeight(110)
-        for r in RECOMMENDED:
-            self.recommended.addItem(f"{r.name} — {r.size_gb:.1f} GB, {r.quant}, {r.languages}; {r.license}")
+        for r in RECOMMENDED:  # short lines; the details are in the tooltip and the Download dialog
+            self.recommended.addItem(f"{r.name} — {r.size_gb:.1f} GB, {r.languages}")
+            self.recommended.item(self.recommended.count() - 1).setToolTip(
+                f"{r.quant}, {r.ram_gb:.0f} GB RAM; {r.license}\n{r.notes}")
         self.download_btn = QPushButton(tr("Download…"))
         self.download_btn.setToolTip(tr("Fetch a recommended model from the Hugging Face hub (needs internet)"))
         self.download_btn.clicked.connect(self._download)
