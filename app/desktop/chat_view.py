@@ -78,8 +78,9 @@ def render_turn(i: int, t: Turn) -> str:
     parts = [f"#### {_md_escape(t.question)}", body or ("…" if t.state == "streaming" else "")]
     if t.state == "stopped":
         parts.append(f"*{tr('(stopped)')}*")
-    elif t.state == "error":
-        parts.append(f"**{tr('Error')}:** {_md_escape(t.text)}" if not body else "")
+    elif t.state == "error":  # the message, then one click to ask the same question again
+        parts[1] = f"**{tr('Error')}:** {_md_escape(t.text)}"
+        parts.append(f"[{tr('Retry')}](retry:{i})")
     if t.citations:
         refs = " · ".join(f"[\\[{c.n}\\]](cite:{i}-{c.n}) {_md_escape(source_label(c))}" for c in t.citations)
         parts.append(f"{tr('Sources')}: {refs}")
@@ -202,6 +203,8 @@ class ChatView(QWidget):
         self.buffer.drain()
         if self.turns:
             self.turns[-1].text, self.turns[-1].state = message, "error"
+            if not self.input.toPlainText().strip():  # what was typed is never lost to a failure
+                self.input.setPlainText(self.turns[-1].question)
         self._set_generating(False)
         self.render()
 
@@ -253,5 +256,8 @@ class ChatView(QWidget):
                 c = self.turns[int(turn)].cited(int(n))
                 if c is not None:
                     self.citationClicked.emit(c)
+        elif scheme == "retry" and path.isdigit() and int(path) < len(self.turns) and not self.generating:
+            self.input.clear()
+            self.askRequested.emit(self.turns[int(path)].question)
         elif scheme in ("copy", "export") and path.isdigit() and int(path) < len(self.turns):
             (self.copyRequested if scheme == "copy" else self.exportRequested).emit(int(path))

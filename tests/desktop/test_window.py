@@ -129,3 +129,23 @@ def test_quote_matching_on_a_pdf_text_layer() -> None:
     assert find_phrase(page, "Section 7.") == "Section 7."  # short quotes whole
     assert find_phrase(page, "Not on this page at all") == ""
     assert find_span("a  b\nc d", "b c") == (3, 6)
+
+
+def test_a_failed_answer_keeps_the_question_and_offers_retry(qtbot):
+    from PySide6.QtCore import Qt, QUrl
+
+    from app.desktop.chat_view import ChatView
+
+    view = ChatView()
+    qtbot.addWidget(view)
+    sent: list[str] = []
+    view.askRequested.connect(sent.append)
+    view.input.setPlainText("야간근로 가산임금은?")  # (QTest.keyClicks types ASCII only)
+    qtbot.keyClick(view.input, Qt.Key.Key_Return)
+    view.begin_turn(sent[-1])
+    view.fail_turn("the model server at https://llm.office.lan is not reachable")
+    assert view.input.toPlainText() == "야간근로 가산임금은?"  # nothing typed is lost
+    assert "not reachable" in view.transcript.toPlainText() and "Retry" in view.transcript.toPlainText()
+    assert "retry:0" in view.transcript.toMarkdown()
+    view.transcript.anchorClicked.emit(QUrl("retry:0"))
+    assert sent == ["야간근로 가산임금은?"] * 2 and view.input.toPlainText() == ""

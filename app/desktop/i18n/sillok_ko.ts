@@ -543,5 +543,9 @@
         <source>{0} MB received</source>
         <translation>{0} MB 받음</translation>
     </message>
+    <message>
+        <source>Retry</source>
+        <translation>다시 시도</translation>
+    </message>
 </context>
 </TS>
