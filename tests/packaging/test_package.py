@@ -120,3 +120,35 @@ def test_deb_installs_and_self_tests_on_a_clean_debian_root() -> None:
     summary, _ = json.JSONDecoder().raw_decode(out.stdout[start:])
     assert summary["ok"] is True and summary["frozen"] is True
     assert summary["models"]["llm"].startswith("/opt/sillok/")
+    if shutil.which("qemu-x86_64"):  # the emulated older CPU ran, and its negative control died
+        assert "emulated Haswell self-test exit status: 0" in out.stdout, out.stdout[-4000:]
+
+
+def test_portable_llama_build_excludes_avx512_and_its_check_can_fail() -> None:
+    """The packaged llama.cpp is built without AVX-512/AMX, and the objdump check that guards it
+    really finds such instructions in a build that has them (this machine's own, where it has them)."""
+    import re
+
+    script = (PACKAGING / "linux" / "build_llama_portable.sh").read_text(encoding="utf-8")
+    args = re.search(r'ARGS="([^"]+)"\nARGS="\$ARGS ([^"]+)"', script)
+    assert args is not None
+    flags = f"{args.group(1)} {args.group(2)}"
+    for on in ("GGML_NATIVE=OFF", "GGML_AVX2=ON", "GGML_FMA=ON", "GGML_F16C=ON", "GGML_AVX512=OFF",
+               "GGML_AMX_TILE=OFF", "GGML_AMX_INT8=OFF"):
+        assert f"-D{on}" in flags, on
+    assert "--no-cache-dir" in script  # else pip hands back the cached per-machine wheel
+    makefile = (PACKAGING / "Makefile.inc").read_text(encoding="utf-8")
+    assert "SILLOK_LLAMA_LIB_DIR ?= $(abspath $(LLAMA_PORTABLE))" in makefile
+    pattern = re.search(r"grep -cE '([^']+)'", script).group(1)
+    objdump = shutil.which("objdump")
+    llama = importlib.util.find_spec("llama_cpp")
+    lib = Path(next(iter(llama.submodule_search_locations))) / "lib" / "libggml-cpu.so"
+    if objdump is None or not lib.is_file() or "avx512f" not in Path("/proc/cpuinfo").read_text():
+        pytest.skip("needs objdump and an AVX-512 build of llama.cpp here to show the check bites")
+    dis = subprocess.run([objdump, "-d", "--no-show-raw-insn", str(lib)], capture_output=True, text=True).stdout
+    assert len(re.findall(pattern, dis)) > 100  # this machine's build is AVX-512: the check would refuse it
+    portable = REPO / "build" / "llama-portable" / "lib" / "libggml-cpu.so"
+    if portable.is_file():
+        dis = subprocess.run([objdump, "-d", "--no-show-raw-insn", str(portable)], capture_output=True,
+                             text=True).stdout
+        assert not re.findall(pattern, dis)
