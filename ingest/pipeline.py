@@ -64,17 +64,25 @@ def context_header(chunk: Chunk) -> str:
     A clause rarely names its contract and a paragraph rarely names its statute; the header lets a
     question that names the document ("Consider the Franchise Agreement…", "가사소송법상…") find it.
     """
+    return _header(chunk.title, chunk.heading, chunk.article, chunk.text)
+
+
+def _header(title: str, heading: str, article: str | None, text: str) -> str:
     parts: list[str] = []
-    for part in (chunk.title, chunk.heading, chunk.article or ""):
+    for part in (title, heading, article or ""):
         part = part.strip()
-        if part and part not in parts and part not in chunk.text[:200]:
+        if part and part not in parts and part not in text[:200]:
             parts.append(part)
     return " · ".join(parts)
 
 
 def indexed_text(chunk: Chunk) -> str:
-    header = context_header(chunk)
-    return f"{header}\n{chunk.text}" if header else chunk.text
+    return _with_header(chunk.title, chunk.heading, chunk.article, chunk.text)
+
+
+def _with_header(title: str, heading: str, article: str | None, text: str) -> str:
+    header = _header(title, heading, article, text)
+    return f"{header}\n{text}" if header else text
 
 
 def _title_for(path: Path, title: str) -> str:
@@ -140,7 +148,8 @@ class Pipeline:
         for batch in self.store.iter_chunks(cid):
             if cancel:
                 cancel.check()
-            texts = [f"{hdr.strip()}\n{text}" if hdr.strip() else text for _, _, _, _, text, hdr in batch]
+            # The very text ingest embeds (indexed_text): re-embedded vectors equal a fresh ingest's.
+            texts = [_with_header(title, heading, article, text) for *_, text, title, heading, article in batch]
             vecs = self.embedder.embed_passages(texts)
             self.vectors.upsert(cid, self.embedder.key, [b[0] for b in batch], [b[2] for b in batch], vecs)
             done += len(batch)

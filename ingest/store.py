@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from core.errors import SillokError
 from core.types import Chunk
@@ -278,13 +279,13 @@ class Store:
                 self.db.row_factory = None
         return {int(r["ordinal"]): r for r in rows}
 
-    def iter_chunks(self, cid: int, batch: int = 256) -> Iterable[list[tuple[int, str, str, str, str, str]]]:
-        """Committed chunks in batches: (rowid, chunk_id, doc_id, source, text, title+heading)."""
+    def iter_chunks(self, cid: int, batch: int = 256) -> Iterable[list[tuple[Any, ...]]]:
+        """Committed chunks in batches: (rowid, chunk_id, doc_id, source, text, title, heading, article)."""
         last = 0
         while True:
             with self._lock:
                 rows = self.db.execute(
-                    "SELECT c.rowid, c.chunk_id, c.doc_id, c.source, c.text, c.title || ' ' || c.heading"
+                    "SELECT c.rowid, c.chunk_id, c.doc_id, c.source, c.text, c.title, c.heading, c.article"
                     " FROM chunks c JOIN documents d ON d.collection_id=c.collection_id AND d.doc_id=c.doc_id"
                     " WHERE c.collection_id=? AND d.state=? AND c.rowid>? ORDER BY c.rowid LIMIT ?",
                     (cid, COMMITTED, last, batch),
@@ -292,7 +293,7 @@ class Store:
             if not rows:
                 return
             last = rows[-1][0]
-            yield [tuple(r) for r in rows]  # type: ignore[misc]
+            yield [tuple(r) for r in rows]
 
     def counts(self, cid: int) -> tuple[int, int]:
         with self._lock:
