@@ -10,6 +10,11 @@ The log holds metadata only — paths, page numbers, the model, the question (un
 `settings.audit_questions` is off, then "[not logged]") — never document text or answer text, so
 removing a document from the index is not undone by the log. The file is created owner-only (0600).
 
+With `encrypt_history` on (core.atrest) a line is `{"time", "sealed": "sillok-fernet1:…"}`: the event
+is sealed whole (question, paths, model); only the time stays readable, which the Fernet token shows
+anyway. Reading opens sealed lines with the key from the OS keyring, so `sillok audit` shows plain and
+sealed lines alike.
+
 Line shape (keys present for every event; `question` only for "ask"):
 `{"time": ISO-8601 UTC, "event": "ask"|"ingest"|"remove", "collection", "question", "documents": [paths],
 "pages": [[pages of documents[i]], …], "model", "found", "conversation_id"}` plus per-event extras:
@@ -28,6 +33,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from core.atrest import Box, box_for
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +63,8 @@ class AuditLog:
     """Append-only JSON-lines log with size-based rotation. Thread- and (on POSIX) process-safe."""
 
     def __init__(self, home: str | Path, log_questions: bool = True, *, max_bytes: int = MAX_BYTES,
-                 keep: int = KEEP) -> None:
+                 keep: int = KEEP, box: Box | None = None) -> None:
+        self.box = box if box is not None else box_for(home)  # reads sealed lines; seals if registered so
         self.dir = Path(home) / "audit"
         self.path = self.dir / FILE
         self.log_questions = log_questions
@@ -71,7 +79,10 @@ class AuditLog:
         if "question" in fields and not self.log_questions:
             fields["question"] = NOT_LOGGED
         entry.update(fields)
-        line = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+        text = json.dumps(entry, ensure_ascii=False, default=str)
+        if self.box.enabled:
+            text = json.dumps({"time": entry["time"], "sealed": self.box.seal(text)})
+        line = (text + "\n").encode("utf-8")
         with self._lock:
             self.dir.mkdir(parents=True, exist_ok=True)
             with self._file_lock():
@@ -126,6 +137,8 @@ class AuditLog:
                     entry = json.loads(line)
                 except ValueError:
                     continue  # a line torn by a crash mid-write
+                if isinstance(entry, dict) and "sealed" in entry:
+                    entry = json.loads(self.box.open(str(entry["sealed"])))
                 if isinstance(entry, dict) and "time" in entry:
                     yield entry
 
@@ -195,7 +208,8 @@ def audit_log(svc: Any) -> AuditLog:
         found = _LOGS.get(svc)
         if found is None:
             s = svc.settings
-            found = _LOGS[svc] = AuditLog(s.home, bool(getattr(s, "audit_questions", True)))
+            found = _LOGS[svc] = AuditLog(s.home, bool(getattr(s, "audit_questions", True)),
+                                          box=getattr(svc, "atrest", None))
         return found
 
 

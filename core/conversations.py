@@ -2,6 +2,9 @@
 
 Why a separate file from the index database: the index can be rebuilt or deleted (re-embed, a new
 collection) without losing anyone's conversations, and a chat write never waits on an ingest.
+
+With `encrypt_history` on (core.atrest) titles, questions, answers and citations are sealed; plain and
+sealed rows read back side by side.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.atrest import Box, box_for
 from core.errors import SillokError
 
 SCHEMA = """
@@ -54,9 +58,11 @@ class Turn:
 class Conversations:
     """CRUD over the conversations file; one connection guarded by a lock (any thread may call)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, box: Box | None = None) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # No box given (core.answering opens by path): the one core.service registered for the folder.
+        self.box = box if box is not None else box_for(self.path.parent)
         self._lock = threading.Lock()
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -73,7 +79,9 @@ class Conversations:
 
     def create(self, collection: str = "default", title: str = "") -> str:
         cid, now = uuid.uuid4().hex, time.time()
-        self._q("INSERT INTO conversations VALUES (?,?,?,?,?)", (cid, title.strip()[:200], collection, now, now))
+        title = title.strip()[:200]
+        self._q("INSERT INTO conversations VALUES (?,?,?,?,?)",
+                (cid, self.box.seal(title) if title else "", collection, now, now))
         return cid
 
     def get(self, conversation_id: str) -> ConversationInfo:
@@ -81,17 +89,18 @@ class Conversations:
                        "FROM conversations c WHERE c.id = ?", (conversation_id,))
         if not rows:
             raise SillokError(f"no conversation with id {conversation_id!r}; `sillok chat` starts a new one")
-        return _info(rows[0])
+        return self._info(rows[0])
 
     def list(self) -> list[ConversationInfo]:
         """Most recently updated first."""
         rows = self._q("SELECT c.*, (SELECT COUNT(*) FROM turns t WHERE t.conversation_id = c.id) AS n "
                        "FROM conversations c ORDER BY c.updated DESC, c.created DESC")
-        return [_info(r) for r in rows]
+        return [self._info(r) for r in rows]
 
     def turns(self, conversation_id: str) -> list[Turn]:
         rows = self._q("SELECT * FROM turns WHERE conversation_id = ? ORDER BY idx", (conversation_id,))
-        return [Turn(r["idx"], r["question"], r["answer"], json.loads(r["citations"]), r["created"],
+        o = self.box.open
+        return [Turn(r["idx"], o(r["question"]), o(r["answer"]), json.loads(o(r["citations"])), r["created"],
                      bool(r["found"]), bool(r["cancelled"])) for r in rows]
 
     def add_turn(self, conversation_id: str, question: str, answer: str,
@@ -99,7 +108,8 @@ class Conversations:
                  cancelled: bool = False) -> int:
         """Append a turn and return its index; the first question also titles an untitled conversation."""
         now = time.time()
-        payload = json.dumps(citations or [], ensure_ascii=False)
+        seal = self.box.seal
+        payload = seal(json.dumps(citations or [], ensure_ascii=False))
         with self._lock:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
@@ -110,8 +120,9 @@ class Conversations:
                 idx = db.execute("SELECT COALESCE(MAX(idx) + 1, 0) FROM turns WHERE conversation_id = ?",
                                  (conversation_id,)).fetchone()[0]
                 db.execute("INSERT INTO turns VALUES (?,?,?,?,?,?,?,?)",
-                           (conversation_id, idx, question, answer, payload, now, int(found), int(cancelled)))
-                title = row["title"] or " ".join(question.split())[:60]
+                           (conversation_id, idx, seal(question), seal(answer), payload, now, int(found),
+                            int(cancelled)))
+                title = row["title"] or seal(" ".join(question.split())[:60])
                 db.execute("UPDATE conversations SET updated = ?, title = ? WHERE id = ?", (now, title, conversation_id))
                 db.execute("COMMIT")
             except BaseException:
@@ -121,8 +132,9 @@ class Conversations:
 
     def rename(self, conversation_id: str, title: str) -> None:
         self.get(conversation_id)
+        title = title.strip()[:200]
         self._q("UPDATE conversations SET title = ?, updated = ? WHERE id = ?",
-                (title.strip()[:200], time.time(), conversation_id))
+                (self.box.seal(title) if title else "", time.time(), conversation_id))
 
     def delete(self, conversation_id: str) -> None:
         self.get(conversation_id)
@@ -134,6 +146,6 @@ class Conversations:
         with self._lock:
             self._db.close()
 
-
-def _info(r: sqlite3.Row) -> ConversationInfo:
-    return ConversationInfo(r["id"], r["title"], r["collection"], r["created"], r["updated"], r["n"])
+    def _info(self, r: sqlite3.Row) -> ConversationInfo:
+        return ConversationInfo(r["id"], self.box.open(r["title"]), r["collection"], r["created"], r["updated"],
+                                r["n"])

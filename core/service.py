@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from core import atrest
 from core.audit import record_ingest, record_remove
 from core.cancel import CancelToken
 from core.errors import SillokError
@@ -35,6 +36,11 @@ class Sillok:
         privacy.apply(self.settings.allow_hub_download)  # telemetry/tracing of every dependency off
         home = self.settings.home
         home.mkdir(parents=True, exist_ok=True)
+        # Conversations and audit lines of this folder are sealed when encrypt_history is on (core/atrest.py);
+        # without an OS keyring that is refused here, before anything is written.
+        box = atrest.box_from_settings(self.settings)
+        box.check()
+        self.atrest = atrest.register(home, box)
         self.store = Store(home / "sillok.db")
         self.vectors = VectorIndex(home / "chroma")
         self._embedder: Embedder | Any = None

@@ -1,0 +1,142 @@
+"""`encrypt_history`: conversations and audit lines sealed on disk (Fernet, key in the OS keyring).
+
+The OS keyring cannot run headless here, so the keyring is an in-memory backend set with
+`keyring.set_keyring` (the one fake; everything else is real: Sillok, SQLite, the audit log, the CLI's
+`audit` command, `Sillok.ask` through its not-found path, which writes a turn and an audit line without
+loading the model). The marker question must not appear in any byte under the data folder, yet the
+conversations API and `sillok audit` return it; records written before the option was turned on stay
+readable beside sealed ones, and turning it off again keeps sealed ones readable.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+
+from core import atrest
+from core.audit import AuditLog
+from core.errors import SillokError
+
+MARKER_Q = "환자 ZEBRAQUARTZ-5678 의 화성 탐사선 연료 효율은?"  # nothing in the collection: "not found"
+PLAIN_Q = "PLAINQUESTION-0001 화성 탐사선 궤도는?"
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    mem = MemoryKeyring()
+    keyring.set_keyring(mem)
+    yield mem
+    keyring.set_keyring(previous)
+
+
+def _on_disk(home: Path, text: str) -> list[str]:
+    needle = text.encode()
+    return [str(p.relative_to(home)) for p in sorted(home.rglob("*")) if p.is_file() and needle in p.read_bytes()]
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "contract.md").write_text("# 용역 계약서\n\n" + "제1조(목적) 이 계약은 용역의 범위를 정한다. " * 20,
+                                      encoding="utf-8")
+    home = tmp_path / "home"
+    from core.service import Sillok
+
+    assert not Sillok(home=home).ingest([docs]).failed
+    return home
+
+
+def test_sealed_on_disk_yet_readable_mixed_with_plain(home: Path, memory_keyring: MemoryKeyring,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli import main
+    from core.service import Sillok
+
+    plain = Sillok(home=home)
+    first = plain.ask(PLAIN_Q)  # before the option: a plain turn and a plain audit line
+    assert not first.found
+    assert _on_disk(home, "PLAINQUESTION-0001")
+
+    svc = Sillok(home=home, encrypt_history=True)
+    assert memory_keyring.store[(atrest.SERVICE, atrest.ACCOUNT)]  # the key went to the keyring
+    answer = svc.ask(MARKER_Q)
+    follow = svc.ask(MARKER_Q + " 다시", conversation_id=answer.conversation_id)
+    assert not answer.found and follow.conversation_id == answer.conversation_id
+
+    # On disk: not the question, not the title made from it — in no file, WAL included.
+    assert _on_disk(home, "ZEBRAQUARTZ") == []
+    assert _on_disk(home, "화성 탐사선 연료") == []
+    assert "conversations.db" in " ".join(_on_disk(home, atrest.PREFIX))
+    assert "audit/audit.jsonl" in _on_disk(home, atrest.PREFIX)
+    assert _on_disk(home, "PLAINQUESTION-0001")  # older plain records are left as they were
+
+    # Through the API: both, plain and sealed.
+    convs = svc.conversations()
+    info = convs.get(answer.conversation_id)
+    assert info.title.startswith("환자 ZEBRAQUARTZ-5678") and info.turns == 2
+    assert [t.question for t in convs.turns(answer.conversation_id)] == [MARKER_Q, MARKER_Q + " 다시"]
+    assert {i.title for i in convs.list()} >= {info.title, " ".join(PLAIN_Q.split())[:60]}
+
+    # `sillok audit` decrypts transparently (and a log opened without the option reads it too).
+    assert main(["audit", "--data-dir", str(home), "--event", "ask", "--json"]) == 0
+    asked = [json.loads(line)["question"] for line in capsys.readouterr().out.splitlines()]
+    assert asked == [PLAIN_Q, MARKER_Q, MARKER_Q + " 다시"]
+    assert [e["question"] for e in AuditLog(home, box=atrest.Box(False)).read() if e["event"] == "ask"] == asked
+    assert main(["audit", "--data-dir", str(home)]) == 0
+    assert "ZEBRAQUARTZ-5678" in capsys.readouterr().out
+
+    # Turned off again: sealed records still read; new ones are plain.
+    off = Sillok(home=home)
+    assert [t.question for t in off.conversations().turns(answer.conversation_id)][0] == MARKER_Q
+    off.ask("OFFAGAIN-0002 화성 궤도?")
+    assert _on_disk(home, "OFFAGAIN-0002")
+
+
+def test_refused_without_an_os_keyring(home: Path) -> None:
+    from core.service import Sillok
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        with pytest.raises(SillokError, match="no OS keyring"):
+            Sillok(home=home, encrypt_history=True)
+        # Reading a sealed record without the keyring says why instead of showing ciphertext.
+        with pytest.raises(SillokError, match="encrypted"):
+            atrest.Box(False).open(atrest.PREFIX + "gAAAA")
+    finally:
+        keyring.set_keyring(previous)
+    assert not (home / "conversations.db").exists()
+
+
+def test_a_key_from_elsewhere_is_refused_clearly(memory_keyring: MemoryKeyring) -> None:
+    sealed = atrest.Box(True).seal("비밀 질문")
+    assert sealed.startswith(atrest.PREFIX) and "비밀" not in sealed
+    assert atrest.Box(False).open(sealed) == "비밀 질문"
+    assert atrest.Box(False).open("plain text") == "plain text"
+    memory_keyring.store.clear()
+    memory_keyring.set_password(atrest.SERVICE, atrest.ACCOUNT, "x" * 43 + "=")
+    with pytest.raises(SillokError):
+        atrest.Box(False).open(sealed)
