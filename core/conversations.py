@@ -3,23 +3,32 @@
 Why a separate file from the index database: the index can be rebuilt or deleted (re-embed, a new
 collection) without losing anyone's conversations, and a chat write never waits on an ingest.
 
-With `encrypt_history` on (core.atrest) titles, questions, answers and citations are sealed; plain and
-sealed rows read back side by side.
+Answers quote documents (each citation keeps the quoted span), so this file is a cache of document
+text: removing a document calls `scrub_removed`, which replaces the quotes of citations pointing at it
+with "[document removed]" (source, page and article stay, like the audit log's metadata) and blanks
+answer sentences copied verbatim from it; `secure_delete` and a WAL checkpoint take the old bytes off
+the disk. With `encrypt_history` on (core.atrest) titles, questions, answers and citations are sealed;
+plain and sealed rows read back side by side.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
+import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.atrest import Box, box_for
+from core.atrest import Box, box_for, is_sealed
 from core.errors import SillokError
+
+REMOVED = "[document removed]"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -68,6 +77,7 @@ class Conversations:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA secure_delete=ON")  # scrubbed quotes must not stay in free space
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(SCHEMA)
         except sqlite3.DatabaseError as e:
@@ -149,3 +159,120 @@ class Conversations:
     def _info(self, r: sqlite3.Row) -> ConversationInfo:
         return ConversationInfo(r["id"], self.box.open(r["title"]), r["collection"], r["created"], r["updated"],
                                 r["n"])
+
+    # -- removal -------------------------------------------------------------------------------
+    def cited_sources(self, collection: str) -> set[str]:
+        """Every source path cited by a turn of this collection's conversations."""
+        out: set[str] = set()
+        for _key, _answer, cits in self._collection_turns(collection):
+            out.update(str(c.get("source")) for c in cits if isinstance(c, dict) and c.get("source"))
+        return out
+
+    def scrub_sources(self, collection: str, sources: Iterable[str], texts: Sequence[str] = ()) -> int:
+        """Take removed documents' text out of this collection's turns; returns the turns changed.
+
+        Each citation of a removed source keeps n, source, page, article and chunk_id, gets
+        `quote = "[document removed]"` and `removed = True`. Answer sentences found verbatim in `texts`
+        (the removed documents' chunk texts) become "[document removed]"; paraphrases cannot be found
+        this way and stay. Then the WAL is checkpointed so the old pages leave `conversations.db-wal`.
+        """
+        gone = set(sources)
+        if not gone:
+            return 0
+        haystack = _norm(" ".join(texts))
+        changed = 0
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                rows = db.execute(
+                    "SELECT t.conversation_id, t.idx, t.answer, t.citations FROM turns t JOIN conversations c"
+                    " ON c.id = t.conversation_id WHERE c.collection = ?", (collection,)).fetchall()
+                for r in rows:
+                    cits = json.loads(self.box.open(r["citations"]))
+                    hit = [c for c in cits if isinstance(c, dict) and c.get("source") in gone]
+                    if not hit:
+                        continue
+                    for c in hit:
+                        c["quote"], c["removed"] = REMOVED, True
+                    answer = self.box.open(r["answer"])
+                    cleaned = _strip_verbatim(answer, haystack) if haystack else answer
+                    new_cits = json.dumps(cits, ensure_ascii=False)
+                    if new_cits == self.box.open(r["citations"]) and cleaned == answer:
+                        continue
+                    db.execute("UPDATE turns SET answer = ?, citations = ? WHERE conversation_id = ? AND idx = ?",
+                               (self._reseal(r["answer"], cleaned), self._reseal(r["citations"], new_cits),
+                                r["conversation_id"], r["idx"]))
+                    changed += 1
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            if changed:
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return changed
+
+    def _reseal(self, original: str, text: str) -> str:
+        """Sealed stays sealed (even with the option now off); plain is sealed when the option is on."""
+        return self.box.seal(text, force=is_sealed(original))
+
+    def _collection_turns(self, collection: str) -> list[tuple[tuple[str, int], str, list[Any]]]:
+        rows = self._q("SELECT t.conversation_id, t.idx, t.answer, t.citations FROM turns t JOIN conversations c"
+                       " ON c.id = t.conversation_id WHERE c.collection = ?", (collection,))
+        return [((r["conversation_id"], r["idx"]), r["answer"], json.loads(self.box.open(r["citations"])))
+                for r in rows]
+
+
+_SENTENCE = re.compile(r"[^\n]+?(?:[.!?。](?=\s|$)|\n|$)")
+_CITE = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
+MIN_VERBATIM = 20  # characters: shorter sentences ("Yes [1].") say nothing of the document
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _strip_verbatim(answer: str, haystack: str) -> str:
+    """Replace each answer sentence that occurs word for word in `haystack` by REMOVED."""
+    out, last = [], 0
+    for m in _SENTENCE.finditer(answer):
+        sentence = _norm(_CITE.sub("", m.group(0))).rstrip(".!?。 ")
+        if len(sentence) >= MIN_VERBATIM and sentence in haystack:
+            out.append(answer[last:m.start()])
+            lead = m.group(0)[: len(m.group(0)) - len(m.group(0).lstrip())]
+            out.append(lead + REMOVED + ("\n" if m.group(0).endswith("\n") else ""))
+            last = m.end()
+    out.append(answer[last:])
+    return "".join(out)
+
+
+def scrub_removed(svc: Any, collection: str, sources: Sequence[str]) -> int:
+    """Before `sources` leave the index: scrub them from the conversations of `collection` (see
+    `Conversations.scrub_sources`). Run first, while the chunk texts are still there to match answer
+    sentences against; a kill after it leaves the documents in place and the next `remove` repeats it.
+    Follow-up sessions held in memory by core.answering are dropped through its `forget_sources` hook
+    (when that module is loaded and offers one)."""
+    forget = getattr(sys.modules.get("core.answering"), "forget_sources", None)
+    if forget is not None:
+        forget(svc, collection, list(sources))
+    path = Path(svc.settings.home) / "conversations.db"
+    if not path.exists():
+        return 0
+    if "core.answering" in sys.modules:  # the answering side holds the store open: use that connection
+        convs, own = svc.conversations(), False
+    else:
+        convs, own = Conversations(path, getattr(svc, "atrest", None)), True
+    try:
+        cited = convs.cited_sources(collection) & set(sources)
+        if not cited:
+            return 0
+        texts: list[str] = []
+        cid = svc.store.collection_id(collection, create=False)
+        for source in sorted(cited):
+            with svc.store._lock:
+                texts += [r[0] for r in svc.store.db.execute(
+                    "SELECT text FROM chunks WHERE collection_id = ? AND source = ?", (cid, source))]
+        return convs.scrub_sources(collection, cited, texts)
+    finally:
+        if own:
+            convs.close()

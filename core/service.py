@@ -220,6 +220,9 @@ class Sillok:
             matches = [s for s in sources if s == target or s.startswith(target.rstrip("/\\") + "/")]
             if not matches:
                 raise SillokError(f"{target} is not in collection {collection!r}")
+            from core.conversations import scrub_removed
+
+            scrub_removed(self, collection, matches)  # answers quote documents: scrubbed while the text is here
             return record_remove(self, target, collection, sum(self.pipeline.remove(cid, s) for s in matches))
 
     def reembed(self, collection: str = "default", progress: ProgressFn | None = None,

@@ -140,3 +140,20 @@ def test_a_key_from_elsewhere_is_refused_clearly(memory_keyring: MemoryKeyring) 
     memory_keyring.set_password(atrest.SERVICE, atrest.ACCOUNT, "x" * 43 + "=")
     with pytest.raises(SillokError):
         atrest.Box(False).open(sealed)
+
+
+def test_scrub_rewrites_sealed_rows_sealed(tmp_path: Path, memory_keyring: MemoryKeyring) -> None:
+    from core.conversations import REMOVED, Conversations
+
+    c = Conversations(tmp_path / "conversations.db", atrest.Box(True))
+    cid = c.create("default")
+    c.add_turn(cid, "q", "answer [1]", [{"n": 1, "source": "/d/x.md", "page": 3, "quote": "QUOTEDTEXT-42"}])
+    c.close()
+    off = Conversations(tmp_path / "conversations.db", atrest.Box(False))  # option since turned off
+    assert off.scrub_sources("default", ["/d/x.md"]) == 1
+    (turn,) = off.turns(cid)
+    assert turn.citations[0]["quote"] == REMOVED and turn.citations[0]["page"] == 3
+    raw = off._db.execute("SELECT citations FROM turns").fetchone()[0]
+    assert atrest.is_sealed(raw)  # stays sealed although new writes would be plain
+    off.close()
+    assert _on_disk(tmp_path, "QUOTEDTEXT-42") == [] and _on_disk(tmp_path, "page") == []
