@@ -129,6 +129,23 @@ def _sessions(svc: Any) -> dict[str, _Session]:
         return _SESSIONS.setdefault(svc, {})
 
 
+def forget_sources(svc: Any, collection: str, sources: Sequence[str]) -> int:
+    """Drop every in-memory conversation session that showed the model text of `sources`, and the
+    model's prompt cache with them (document removal: its text must not stay in any cache; called by
+    core.conversations.scrub_removed). Sources are absolute paths, so `collection` needs no check.
+    Returns the sessions dropped; the next turn of those conversations starts cold."""
+    gone = set(sources)
+    sessions = _sessions(svc)
+    with _CONVS_LOCK:
+        stale = [cid for cid, s in sessions.items() if any(h.source in gone for h in s.hits)]
+        for cid in stale:
+            del sessions[cid]
+    llm = holder_for(svc).llm
+    if stale and llm is not None:
+        llm.forget()
+    return len(stale)
+
+
 @dataclass
 class _Run:
     """What the prompt step learnt, read back by `ask` after streaming."""

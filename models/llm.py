@@ -359,6 +359,15 @@ class LocalLLM:
                     looped=looped,
                 )
 
+    def forget(self) -> None:
+        """Drop the cached prompt (token ids and KV cache): after a document is removed its text must
+        not stay in memory either; the next generation then starts cold."""
+        with self._lock:
+            llama = self._llama
+            llama.reset()
+            llama.input_ids[:] = 0
+            llama._ctx.kv_cache_clear()
+
     def close(self) -> None:
         """Free the model now instead of at garbage collection."""
         with self._lock:
