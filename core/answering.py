@@ -91,7 +91,8 @@ def conversations(svc: Any) -> Conversations:
     with _CONVS_LOCK:
         store = _CONVS.get(svc)
         if store is None:
-            store = _CONVS[svc] = Conversations(svc.settings.home / "conversations.db")
+            store = _CONVS[svc] = Conversations(svc.settings.home / "conversations.db",
+                                                getattr(svc, "atrest", None))
         return store
 
 

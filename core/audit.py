@@ -214,7 +214,10 @@ def audit_log(svc: Any) -> AuditLog:
 
 
 def _model_name(svc: Any) -> str:
-    name = str(getattr(svc.settings, "llm_model", "default") or "default")
+    s = svc.settings
+    if getattr(s, "office_mode", False) and getattr(s, "llm_server_url", ""):  # answered by the server
+        return f"{s.llm_server_model} ({s.llm_server_url})"
+    name = str(getattr(s, "llm_model", "default") or "default")
     if name == "default":
         from models.defaults import default_llm_path  # find_spec only: cheap
 

@@ -211,6 +211,12 @@ class Sillok:
         if shared is not None:
             target = str(Path(path).expanduser().resolve())
             with self._lock:
+                from core.conversations import scrub_removed
+
+                # this desktop's own conversations quote the shared documents too
+                sources = {str(m.get("source", "")) for m in shared.documents().values()}
+                matches = [s for s in sources if s == target or s.startswith(target.rstrip("/\\") + "/")]
+                scrub_removed(self, collection, matches)
                 return record_remove(self, target, collection, int(shared.remove(target)))
         with self._lock:
             cid = self._cid(collection)

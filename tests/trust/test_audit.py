@@ -152,3 +152,15 @@ def test_setting_audit_questions_reaches_the_log(tmp_path: Path) -> None:
     svc.ask(NOT_FOUND_Q)
     (entry,) = AuditLog(tmp_path).read()
     assert entry["question"] == NOT_LOGGED
+
+
+def test_the_model_named_is_the_one_that_answered() -> None:
+    from types import SimpleNamespace
+
+    from core.audit import _model_name
+
+    office = SimpleNamespace(settings=SimpleNamespace(office_mode=True, llm_server_url="https://llm.office.lan:8443",
+                                                      llm_server_model="qwen2.5-7b", llm_model="default"))
+    assert _model_name(office) == "qwen2.5-7b (https://llm.office.lan:8443)"
+    local = SimpleNamespace(settings=SimpleNamespace(office_mode=False, llm_server_url="", llm_model="/m/x.gguf"))
+    assert _model_name(local) == "/m/x.gguf"
