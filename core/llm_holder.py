@@ -8,6 +8,7 @@ the settings window) frees the old model and loads the new one on the next answe
 
 from __future__ import annotations
 
+import atexit
 import threading
 import weakref
 from pathlib import Path
@@ -82,6 +83,20 @@ class LLMHolder:
 
 _HOLDERS: weakref.WeakKeyDictionary[Any, LLMHolder] = weakref.WeakKeyDictionary()
 _HOLDERS_LOCK = threading.Lock()
+
+
+@atexit.register
+def _unload_all() -> None:
+    """Free loaded models while the interpreter still works: left to garbage collection at shutdown,
+    llama-cpp-python's finaliser runs after its module globals are gone and prints a TypeError
+    traceback on every exit of the CLI and the self-test."""
+    with _HOLDERS_LOCK:
+        holders = list(_HOLDERS.values())
+    for holder in holders:
+        try:
+            holder.unload()
+        except Exception:  # noqa: BLE001, S110 - exiting anyway; never turn exit into an error
+            pass
 
 
 def holder_for(svc: Any) -> LLMHolder:
