@@ -27,3 +27,30 @@ def svc(tmp_path: Path):
     from core.service import Sillok
 
     return Sillok(home=tmp_path / "home")
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """Build MainWindow(s) on a data folder (after saving `values` as the user's settings); every
+    window is closed (worker stopped) at teardown. Used by tests/desktop and the office desktop test."""
+    from app.desktop.i18n import install_language
+    from app.desktop.window import MainWindow
+    from core.settings import load_settings
+
+    made = []
+
+    def make(home: Path, lang: str = "en", **values: object) -> MainWindow:
+        if values:
+            load_settings(home=home).save_user_values(values)
+        language = install_language(lang)
+        w = MainWindow(load_settings(home=home), {"home": home}, language)
+        qtbot.addWidget(w)
+        w.show()
+        qtbot.waitUntil(lambda: w.snapshot is not None, timeout=60_000)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.close()
+    install_language("en")

@@ -42,29 +42,3 @@ def make_pdf(path: Path, pages: list[list[str]]) -> Path:
     out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     path.write_bytes(bytes(out))
     return path
-
-
-@pytest.fixture
-def make_window(qtbot):
-    """Build MainWindow(s) on a data folder; every window is closed (worker stopped) at teardown."""
-    from app.desktop.i18n import install_language
-    from app.desktop.window import MainWindow
-    from core.settings import load_settings
-
-    made = []
-
-    def make(home: Path, lang: str = "en") -> MainWindow:
-        language = install_language(lang)
-        w = MainWindow(load_settings(home=home), {"home": home}, language)
-        qtbot.addWidget(w)
-        w.show()
-        qtbot.waitUntil(lambda: w.snapshot is not None, timeout=60_000)
-        made.append(w)
-        return w
-
-    yield make
-    for w in made:
-        w.close()
-    from app.desktop.i18n import install_language as reset
-
-    reset("en")

@@ -39,39 +39,16 @@ def ring() -> Iterator[MemoryKeyring]:
         yield mem
 
 
-@pytest.fixture
-def window(qtbot):
-    from app.desktop.i18n import install_language
-    from app.desktop.window import MainWindow
-    from core.settings import load_settings
-
-    made = []
-
-    def make(home: Path, **values: object) -> MainWindow:
-        if values:
-            load_settings(home=home).save_user_values(values)
-        w = MainWindow(load_settings(home=home), {"home": home}, install_language("en"))
-        qtbot.addWidget(w)
-        w.show()
-        qtbot.waitUntil(lambda: w.snapshot is not None, timeout=60_000)
-        made.append(w)
-        return w
-
-    yield make
-    for w in made:
-        w.close()
-
-
 def rows(w) -> dict[str, str]:
     docs = w.sidebar.docs
     return {docs.topLevelItem(i).text(0): docs.topLevelItem(i).text(1) for i in range(docs.topLevelItemCount())}
 
 
-def test_window_moves_to_the_office_server_then_ingests_and_lists(office, ring, window, qtbot, tmp_path, docs):
+def test_window_moves_to_the_office_server_then_ingests_and_lists(office, ring, make_window, qtbot, tmp_path, docs):
     from app.desktop.settings_dialog import SettingsDialog
 
     home = tmp_path / "home"
-    w = window(home)
+    w = make_window(home)
     assert w.where_label.text() == "This computer"
     dlg = SettingsDialog(w.settings, "en", w)
     dlg.where_office.setChecked(True)
@@ -100,13 +77,13 @@ def test_window_moves_to_the_office_server_then_ingests_and_lists(office, ring, 
 
 
 @pytest.mark.slow
-def test_asking_in_the_window_uses_the_office_model_server(office, ring, window, qtbot, tmp_path, docs,
+def test_asking_in_the_window_uses_the_office_model_server(office, ring, make_window, qtbot, tmp_path, docs,
                                                            llm: Server):
     from core.llm_holder import holder_for
     from core.secrets import store_token
 
     store_token(office.url, TOKEN)
-    w = window(tmp_path / "home", office_mode=True, chroma_url=office.url, llm_server_url=llm.url,
+    w = make_window(tmp_path / "home", office_mode=True, chroma_url=office.url, llm_server_url=llm.url,
                max_answer_tokens=48, n_ctx=2048)
     w.add_paths([str(d) for d in docs])
     qtbot.waitUntil(lambda: w.ingest_panel.report is not None and not w.ingest_panel.running, timeout=LONG)

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import keyring
 import pytest
 from keyring.backends import fail
 
 from core import secrets
 from core.errors import SillokError
-from tests.server.conftest import MemoryKeyring
+from tests.server.conftest import MemoryKeyring, memory_keyring
 
 
 @pytest.fixture
-def backend():
-    previous = keyring.get_keyring()
-    mem = MemoryKeyring()
-    keyring.set_keyring(mem)
-    yield mem
-    keyring.set_keyring(previous)
+def backend() -> Iterator[MemoryKeyring]:
+    with memory_keyring() as mem:
+        yield mem
 
 
 @pytest.fixture

@@ -11,45 +11,26 @@ readable beside sealed ones, and turning it off again keeps sealed ones readable
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from core import atrest
 from core.audit import AuditLog
 from core.errors import SillokError
+from tests.server.conftest import MemoryKeyring, memory_keyring
 
 MARKER_Q = "환자 ZEBRAQUARTZ-5678 의 화성 탐사선 연료 효율은?"  # nothing in the collection: "not found"
 PLAIN_Q = "PLAINQUESTION-0001 화성 탐사선 궤도는?"
 
 
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    mem = MemoryKeyring()
-    keyring.set_keyring(mem)
-    yield mem
-    keyring.set_keyring(previous)
+@pytest.fixture(name="memory_keyring")
+def memory_keyring_fixture() -> Iterator[MemoryKeyring]:
+    with memory_keyring() as mem:
+        yield mem
 
 
 def _on_disk(home: Path, text: str) -> list[str]:
