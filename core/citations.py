@@ -141,7 +141,18 @@ def parse_answer(text: str, hits: list[Hit]) -> ParsedAnswer:
     return ParsedAnswer(citations, uncited, sorted(dropped))
 
 
-SENTENCE_SPAN_RE = re.compile(r"[^.!?。\n]+(?:[.!?。]+[ \t]*\n*|\n+|$)")
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text` as `split_sentences` cuts it, surrounding space excluded."""
+    spans, at = [], 0
+    for m in [*SENTENCE_END_RE.finditer(text), None]:
+        end = m.start() if m is not None else len(text)
+        piece = text[at:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((at + lead, at + len(piece.rstrip())))
+        if m is not None:
+            at = m.end()
+    return spans
 
 
 def drop_repeated_sentences(text: str) -> str:
@@ -150,14 +161,13 @@ def drop_repeated_sentences(text: str) -> str:
     Used only on an answer cut short because the model looped (models.llm.looping): what was shown
     while streaming was the loop; what is kept, cited and exported is each sentence once.
     """
+    spans = sentence_spans(text)
     out: list[str] = []
     seen: set[str] = set()
-    for m in SENTENCE_SPAN_RE.finditer(text):
-        piece = m.group(0)
-        key = " ".join(piece.split()).lower().rstrip(".!?。 ")
+    for i, (a, b) in enumerate(spans):
+        key = " ".join(text[a:b].split()).lower().rstrip(".!?。 ")
         if len(key) > 8 and key in seen:
             continue
         seen.add(key)
-        out.append(piece)
+        out.append(text[a:spans[i + 1][0]] if i + 1 < len(spans) else text[a:b])  # with its separator
     return "".join(out).strip()
-

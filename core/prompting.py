@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from core.citations import sentence_spans
 from core.types import Hit
 
 SYSTEM = (
@@ -42,7 +43,6 @@ NOT_FOUND = {"en": "I could not find this in your documents.", "ko": "문서에�
 MAX_HISTORY_TURNS = 3
 MAX_HISTORY_ANSWER_CHARS = 600
 MIN_SOURCE_TOKENS = 32  # a source cut shorter than this is noise; leave it out
-SENTENCE_END_RE = re.compile(r"(?<=[.!?。？！])\s+|\n+")
 HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 CITATION_RE = re.compile(r"\s*(?:\[|【|［)\s*\d[\d,\s\-–]*(?:\]|】|］)")
 
@@ -140,7 +140,7 @@ def focus(hit: Hit, terms: Sequence[str], budget: int, count: CountTokens) -> Hi
     """
     if count(hit.text) <= budget:
         return hit
-    spans = _sentence_spans(hit.text)
+    spans = sentence_spans(hit.text)
     low = [hit.text[a:b].lower() for a, b in spans]
     gain = [sum(1 for t in terms if t in s) for s in low]
     best: tuple[int, int, int] = (-1, 0, 0)  # (score, first, last)
@@ -160,19 +160,6 @@ def focus(hit: Hit, terms: Sequence[str], budget: int, count: CountTokens) -> Hi
         return dataclasses.replace(hit, text=text, end=hit.start + len(text))
     a, b = spans[best[1]][0], spans[best[2]][1]
     return dataclasses.replace(hit, text=hit.text[a:b], start=hit.start + a, end=hit.start + b)
-
-
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence or line of `text`, whitespace excluded."""
-    spans, at = [], 0
-    for m in [*SENTENCE_END_RE.finditer(text), None]:
-        end = m.start() if m is not None else len(text)
-        if text[at:end].strip():
-            lead = len(text[at:end]) - len(text[at:end].lstrip())
-            spans.append((at + lead, end))
-        if m is not None:
-            at = m.end()
-    return spans
 
 
 def answer_messages(
