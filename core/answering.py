@@ -60,8 +60,12 @@ class RelevanceGate:
             return True
         if self.keyword_counts and any("keyword" in h.ranks for h in hits):
             return True
-        terms = [t for t in analyse_query(question) if len(t) >= self.min_term_len]
+        terms = self.terms(question)
         return any(t in h.text.lower() for h in hits for t in terms)
+
+    def terms(self, question: str) -> list[str]:
+        """The question's analysed terms long enough to count as shared with a passage."""
+        return [t for t in analyse_query(question) if len(t) >= self.min_term_len]
 
     def sources(self, question: str, hits: Sequence[Hit], dense_top: int = 2) -> list[Hit]:
         """The hits worth putting in front of the model, in rank order.
@@ -72,7 +76,7 @@ class RelevanceGate:
         keyword index ranked it, it shares a query term, or the vector index put it in its top
         `dense_top`; the best hit always stays.
         """
-        terms = [t for t in analyse_query(question) if len(t) >= self.min_term_len]
+        terms = self.terms(question)
         keep = [h for i, h in enumerate(hits)
                 if i == 0 or "keyword" in h.ranks or h.ranks.get("dense", dense_top + 1) <= dense_top
                 or any(t in h.text.lower() for t in terms)]
