@@ -12,13 +12,10 @@ $(STAMP): pyproject.toml scripts/setup.sh
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m app
-
-demo: $(STAMP)
-	$(PY) -m app.demo
+	$(PY) -m sillok.app
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check app core ingest models tests bench scripts
+	$(VENV)/bin/ruff check sillok foundation ingest models service app tests bench scripts
 
 test: $(STAMP) lint
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q

@@ -2,6 +2,6 @@
 
 import sys
 
-from app.desktop.main import main
+from sillok.app.desktop.main import main
 
 sys.exit(main())

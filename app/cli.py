@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from core.errors import SillokError
+from sillok.foundation.errors import SillokError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -51,14 +51,14 @@ def _parser() -> argparse.ArgumentParser:
 def _extra_commands() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
     """Commands that live in their own modules (answering), added when present."""
     try:
-        from app import cli_answer, cli_audit
+        from sillok.app import cli_answer, cli_audit
     except ImportError:
         return []
     return [cli_answer.add_commands, cli_audit.add_commands]
 
 
 def _service(args: argparse.Namespace) -> Any:
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     return Sillok(home=args.data_dir, embedding_model=args.embedding_model)
 
@@ -68,7 +68,7 @@ def _print_json(obj: Any) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from core.types import Progress
+    from sillok.foundation.types import Progress
 
     svc = _service(args)
     bar = None if (args.quiet or args.json or not sys.stderr.isatty()) else _Bar()
@@ -198,7 +198,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def cmd_reembed(args: argparse.Namespace) -> int:
     """Why a command: an office collection is re-embedded only when someone asks (it switches every
-    desktop at once, see core.remote.SharedIndex.reembed); locally it saves the wait at the next search."""
+    desktop at once, see sillok.service.remote.SharedIndex.reembed); locally it saves the wait at the next search."""
     svc = _service(args)
     n = svc.reembed(args.collection)
     if args.json:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from core.errors import SillokError
+from sillok.foundation.errors import SillokError
 
 EXIT_OK, EXIT_USAGE, EXIT_CANCELLED = 0, 2, 130
 
@@ -40,7 +40,7 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _service(args: argparse.Namespace) -> Any:
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     return Sillok(home=args.data_dir, embedding_model=args.embedding_model, llm_model=getattr(args, "model", None))
 
@@ -81,7 +81,7 @@ def _answer_json(a: Any) -> dict[str, Any]:
 
 
 def _ask_once(svc: Any, question: str, args: argparse.Namespace, conversation: str | None) -> Any:
-    from core.cancel import CancelToken
+    from sillok.foundation.cancel import CancelToken
 
     token = CancelToken()
 
@@ -138,8 +138,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from core.settings import load_settings
-    from models.registry import RECOMMENDED, ModelRegistry, download, recommended_as_dicts
+    from sillok.foundation.settings import load_settings
+    from sillok.models.registry import RECOMMENDED, ModelRegistry, download, recommended_as_dicts
 
     settings = load_settings(home=args.data_dir)
     registry = ModelRegistry(settings.home, settings.home / "models")

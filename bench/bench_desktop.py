@@ -27,9 +27,9 @@ DOC = REPO.parent / "shared" / "eval" / "pubmedqa" / "docs" / "pmid-10135926.txt
 MODELS_SCRIPT = r"""
 import json, os, sys, time
 from PySide6.QtWidgets import QApplication
-from app.desktop.main import rss_mb
-from app.desktop.window import MainWindow
-from core.settings import load_settings
+from sillok.app.desktop.main import rss_mb
+from sillok.app.desktop.window import MainWindow
+from sillok.foundation.settings import load_settings
 app = QApplication([])
 home = sys.argv[1]
 w = MainWindow(load_settings(home=home), {"home": home}, "en")

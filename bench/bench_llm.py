@@ -19,10 +19,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from core.prompting import answer_messages, followup_messages, session_rewrite_messages
-from core.types import Hit
-from models.defaults import default_llm_path
-from models.llm import LocalLLM
+from sillok.foundation.types import Hit
+from sillok.models.defaults import default_llm_path
+from sillok.models.llm import LocalLLM
+from sillok.service.prompting import answer_messages, followup_messages, session_rewrite_messages
 
 DOCS = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "pubmedqa" / "docs"
 QUESTIONS = [
@@ -98,7 +98,7 @@ def follow_up(llm: LocalLLM, runs: int, new_source_tokens: int | None) -> float:
     the model saw it, the rewrite call and the answer both extend it, and only sources not shown before
     are added, at most `new_source_tokens` of them (None: whole). Cold = the same turn-2 prompt on an
     empty KV cache."""
-    from ingest.analyzer import analyse_query
+    from sillok.ingest.analyzer import analyse_query
 
     hits = _hits()
     q1, q2 = QUESTIONS[0][1], "And in the control setting?"
@@ -138,7 +138,7 @@ def follow_up_ask(runs: int) -> float:
     import shutil
     import tempfile
 
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     tmp = Path(tempfile.mkdtemp(prefix="sillok-fu-"))
     docs = tmp / "docs"
@@ -228,7 +228,7 @@ def main() -> None:
         if not args.only_followup:
             ratio = wrapper_overhead(llm, Path(path), args.runs, args.tokens)
             notes.append(f"LocalLLM runs at {ratio:.2f}x raw llama.cpp speed")
-        from core.settings import Settings
+        from sillok.foundation.settings import Settings
 
         cap = Settings.model_fields["followup_source_tokens"].default
         whole = follow_up(llm, args.runs, None)

@@ -32,7 +32,7 @@ def _du(path: Path) -> int:
 
 
 def phase_ingest(home: str, docs: str) -> dict:
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     svc = Sillok(home=Path(home))
     _ = svc.embedder.model  # load outside the timed part, like the naive run
@@ -55,7 +55,7 @@ def phase_naive(home: str, docs: str) -> dict:
 
 
 def phase_search(home: str, qa: str, mode: str, out: str) -> dict:
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     svc = Sillok(home=Path(home))
     lat = []
@@ -74,10 +74,10 @@ def phase_scale(home: str, n: int) -> dict:
     """p50/p95 hybrid search latency over n synthetic chunks (random vectors, words from real text)."""
     import numpy as np
 
-    from core.service import Sillok
-    from core.types import Chunk
-    from ingest.analyzer import analyse
-    from ingest.store import COMMITTED, DocRow
+    from sillok.foundation.types import Chunk
+    from sillok.ingest.analyzer import analyse
+    from sillok.ingest.store import COMMITTED, DocRow
+    from sillok.service.facade import Sillok
 
     svc = Sillok(home=Path(home))
     cid = svc.store.collection_id("default")

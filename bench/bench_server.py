@@ -3,7 +3,7 @@
 Run: `.venv/bin/python -m bench.bench_server [--tokens 64] [--runs 3] [--askers 1,4,8]`.
 Everything is on loopback: a `python -m llama_cpp.server` child with the same GGUF (default: the bundled
 SmolLM2) and the same thread counts as the embedded LocalLLM; both answer the same questions through
-`core.answering.ask` over the same small collection (three PubMedQA abstracts), so the difference is the
+`sillok.service.answering.ask` over the same small collection (three PubMedQA abstracts), so the difference is the
 HTTP/SSE hop. Throughput: N threads each stream the same RAG-sized prompt from the one server
 (`--requests` each); llama-cpp-python's server runs one generation at a time, so aggregate tokens/s
 stays roughly flat while latency grows with N — the figure IT needs to size the machine.
@@ -24,10 +24,10 @@ from bench.bench_llm import DOCS, QUESTIONS
 
 
 def _server(model: str, tmp: Path):
-    """The server with the embedded LocalLLM's thread counts (models.llm defaults), for a fair comparison."""
+    """The server with the embedded LocalLLM's thread counts (sillok.models.llm defaults), for a fair comparison."""
     import os
 
-    from models.llm import _default_threads
+    from sillok.models.llm import _default_threads
     from tests.server.conftest import Server, free_port
 
     port = free_port()
@@ -38,7 +38,7 @@ def _server(model: str, tmp: Path):
 
 
 def _ask_series(svc, model, runs: int) -> dict[str, float]:
-    from core.answering import ask
+    from sillok.service.answering import ask
 
     totals, firsts, tps = [], [], []
     for _ in range(runs):
@@ -53,10 +53,10 @@ def _ask_series(svc, model, runs: int) -> dict[str, float]:
 
 
 def _throughput(url: str, askers: int, requests: int, tokens: int) -> dict[str, float]:
-    from core.chain import to_lc_messages
-    from core.prompting import answer_messages
-    from core.remote import make_chat_model
-    from core.types import Hit
+    from sillok.foundation.types import Hit
+    from sillok.service.chain import to_lc_messages
+    from sillok.service.prompting import answer_messages
+    from sillok.service.remote import make_chat_model
 
     hits = [Hit(chunk_id=f"c{i}", source=n, text=(DOCS / n).read_text(encoding="utf-8")[:1200], score=1.0)
             for i, (n, _) in enumerate(QUESTIONS)]
@@ -106,10 +106,10 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=1, help="requests per asker in the throughput test")
     args = ap.parse_args()
 
-    from core.answering import local_chat_model
-    from core.remote import make_chat_model
-    from core.service import Sillok
-    from models.defaults import default_llm_path
+    from sillok.models.defaults import default_llm_path
+    from sillok.service.answering import local_chat_model
+    from sillok.service.facade import Sillok
+    from sillok.service.remote import make_chat_model
 
     model = args.model or str(default_llm_path())
     with tempfile.TemporaryDirectory() as d:

@@ -29,7 +29,7 @@ class Naive:
         from langchain_text_splitters import RecursiveCharacterTextSplitter
         from sentence_transformers import SentenceTransformer
 
-        from models.defaults import default_embedding_path
+        from sillok.models.defaults import default_embedding_path
 
         self.model = SentenceTransformer(str(default_embedding_path()), device="cpu")
         self.splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from core.types import Chunk, Document
+from sillok.foundation.types import Chunk, Document
 
 # 제12조(경매의 청구) / 제3조의2 / 부칙 제1조 at the start of a line.
 ARTICLE_RE = re.compile(r"^(?:부칙\s*)?제\s*(\d+)\s*조(?:\s*의\s*(\d+))?(?:\s*\(([^)\n]{0,60})\))?(?![가-힣])", re.M)

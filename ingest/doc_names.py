@@ -3,7 +3,7 @@
 
 A clause never repeats its contract's name, so chunk-level retrieval cannot tell five "assignment" clauses
 of five contracts apart; when the question names a document, retrieval is routed to it (see
-core.retrieval). Names come from the loader's title, the file name, and title-like lines at the top of
+sillok.service.retrieval). Names come from the loader's title, the file name, and title-like lines at the top of
 the first page (short, mostly capitalised or a Markdown heading).
 """
 

@@ -15,16 +15,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from core.cancel import CancelToken
-from core.errors import Cancelled, LoadError
-from core.types import Chunk, FileResult, IngestReport, Progress
-from ingest import loaders
-from ingest.analyzer import analyse
-from ingest.chunking import chunk_document
-from ingest.doc_names import document_names
-from ingest.store import COMMITTED, DELETING, DROP_STALE_VECTORS, PENDING, SCRUB, DocRow, Store
-from ingest.vector_index import VectorIndex
-from models.embedding import Embedder
+from sillok.foundation.cancel import CancelToken
+from sillok.foundation.errors import Cancelled, LoadError
+from sillok.foundation.types import Chunk, FileResult, IngestReport, Progress
+from sillok.ingest import loaders
+from sillok.ingest.analyzer import analyse
+from sillok.ingest.chunking import chunk_document
+from sillok.ingest.doc_names import document_names
+from sillok.ingest.store import COMMITTED, DELETING, DROP_STALE_VECTORS, PENDING, SCRUB, DocRow, Store
+from sillok.ingest.vector_index import VectorIndex
+from sillok.models.embedding import Embedder
 
 ProgressFn = Callable[[Progress], None]
 BATCH_CHUNKS = 256

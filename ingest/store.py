@@ -2,7 +2,7 @@
 
 Why one SQLite file: the manifest (which files are indexed, at which content hash, in which state), the
 chunk texts and the FTS5 keyword index change together in one transaction, so they can never disagree.
-Chroma (the dense side) is kept in step by a two-phase protocol driven from ingest.pipeline: a document
+Chroma (the dense side) is kept in step by a two-phase protocol driven from sillok.ingest.pipeline: a document
 is written here as `pending`, its vectors are upserted, then it is marked `committed`; on the next start
 anything still `pending` is rolled back and anything `deleting` is finished.
 """
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.errors import SillokError
-from core.types import Chunk
+from sillok.foundation.errors import SillokError
+from sillok.foundation.types import Chunk
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS collections (

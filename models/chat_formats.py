@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core.errors import SillokError
+from sillok.foundation.errors import SillokError
 
 Messages = list[dict[str, str]]
 

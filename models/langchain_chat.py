@@ -16,8 +16,8 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict
 
-from core.cancel import CancelToken
-from core.errors import SillokError
+from sillok.foundation.cancel import CancelToken
+from sillok.foundation.errors import SillokError
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
@@ -35,7 +35,7 @@ def to_role_dicts(messages: list[BaseMessage]) -> list[dict[str, str]]:
 
 
 class LocalChatModel(BaseChatModel):
-    """``llm`` is a loaded ``models.llm.LocalLLM``. ``cancel`` may also be passed per call as a kwarg."""
+    """``llm`` is a loaded ``sillok.models.llm.LocalLLM``. ``cancel`` may also be passed per call as a kwarg."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 

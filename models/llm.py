@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.cancel import CancelToken
-from core.errors import SillokError
-from models.chat_formats import ChatFormat, Messages, resolve_format
-from models.gpu import choose_gpu_layers, detect_backend, free_vram_bytes, import_llama_cpp
-from models.registry import GGUFInfo, validate_gguf
+from sillok.foundation.cancel import CancelToken
+from sillok.foundation.errors import SillokError
+from sillok.models.chat_formats import ChatFormat, Messages, resolve_format
+from sillok.models.gpu import choose_gpu_layers, detect_backend, free_vram_bytes, import_llama_cpp
+from sillok.models.registry import GGUFInfo, validate_gguf
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.cancel import CancelToken
-from core.errors import SillokError
+from sillok.foundation.cancel import CancelToken
+from sillok.foundation.errors import SillokError
 
 GGUF_MAGIC = b"GGUF"
 _SCALARS = {
@@ -224,7 +224,7 @@ class ModelRegistry:
         os.replace(tmp, self.state_file)
 
     def list(self) -> list[ModelEntry]:
-        from models.defaults import default_llm_path
+        from sillok.models.defaults import default_llm_path
 
         seen: set[str] = set()
         out: list[ModelEntry] = []

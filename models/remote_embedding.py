@@ -1,6 +1,6 @@
 """Embeddings from an OpenAI-compatible `/v1/embeddings` server (office mode), through LangChain.
 
-Same narrow contract as `models.embedding.Embedder` (`key`, `name`, `source`, `dim`, `batch_size`,
+Same narrow contract as `sillok.models.embedding.Embedder` (`key`, `name`, `source`, `dim`, `batch_size`,
 `embed_passages`, `embed_query`, `embed_queries`), so the pipeline, the shared index and retrieval use
 it unchanged. Servers: llama.cpp's `llama-server --embeddings --pooling mean`, llama-cpp-python's
 `python -m llama_cpp.server --embedding true` (a pooled model), vLLM, Ollama's /v1, Infinity, TEI.
@@ -12,7 +12,7 @@ refuse) and base64 transfer (`encoding_format="float"`: not every server impleme
 
 The key (which vectors these are) is built from the *model name* and the passage prefix, never from
 the address: the same model behind a new address makes the same vectors, and two models never share a
-key, so their vectors never mix (`ingest.store` and `core.remote.SharedIndex` keep one vector set per
+key, so their vectors never mix (`sillok.ingest.store` and `sillok.service.remote.SharedIndex` keep one vector set per
 key). The server does not say reliably which model it runs (llama-cpp-python reports a file path, or
 whatever alias it was given), so the model name is a required setting: give each model its own name.
 """
@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from core.errors import SillokError
-from models.embedding import prefixes_for
+from sillok.foundation.errors import SillokError
+from sillok.models.embedding import prefixes_for
 
 SERVER_LABEL = "Office embedding server"
 KEPT = "nothing was written to the index"
@@ -39,7 +39,7 @@ class RemoteEmbedder:
     def __init__(self, url: str, model: str, token: str | None = None, *, query_prefix: str | None = None,
                  passage_prefix: str | None = None, batch_size: int = 32, timeout: float = 60.0,
                  retries: int = 2) -> None:
-        from core.remote import openai_base_url
+        from sillok.service.remote import openai_base_url
 
         model = model.strip()
         if not model:
@@ -59,7 +59,7 @@ class RemoteEmbedder:
 
     @classmethod
     def from_settings(cls, s: Any) -> RemoteEmbedder:
-        from core.secrets import read_token
+        from sillok.foundation.secrets import read_token
 
         return cls(s.embedding_server_url, s.embedding_server_model, read_token(s.embedding_server_url).token,
                    query_prefix=s.embedding_query_prefix, passage_prefix=s.embedding_passage_prefix,
@@ -127,7 +127,7 @@ class RemoteEmbedder:
     def _error(self, exc: BaseException) -> SillokError:
         import openai
 
-        from core.remote import RemoteUnavailable, TokenRefused, _classify, _reason
+        from sillok.service.remote import RemoteUnavailable, TokenRefused, _classify, _reason
 
         kind = _classify(exc)
         if kind == "auth":

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from models.build_flags import this_machine_args  # noqa: E402
+from sillok.models.build_flags import this_machine_args  # noqa: E402
 
 
 def main() -> None:

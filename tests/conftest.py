@@ -24,7 +24,7 @@ def shared_path(*parts: str) -> Path:
 
 @pytest.fixture
 def svc(tmp_path: Path):
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     return Sillok(home=tmp_path / "home")
 
@@ -33,9 +33,9 @@ def svc(tmp_path: Path):
 def make_window(qtbot):
     """Build MainWindow(s) on a data folder (after saving `values` as the user's settings); every
     window is closed (worker stopped) at teardown. Used by tests/desktop and the office desktop test."""
-    from app.desktop.i18n import install_language
-    from app.desktop.window import MainWindow
-    from core.settings import load_settings
+    from sillok.app.desktop.i18n import install_language
+    from sillok.app.desktop.window import MainWindow
+    from sillok.foundation.settings import load_settings
 
     made = []
 

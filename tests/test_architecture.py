@@ -26,7 +26,7 @@ def _imports(path: Path) -> set[str]:
 def test_only_app_imports_qt() -> None:
     offenders = [
         str(p.relative_to(REPO))
-        for pkg in ("core", "ingest", "models", "bench")
+        for pkg in ("foundation", "service", "ingest", "models", "bench")
         for p in (REPO / pkg).rglob("*.py")
         if _imports(p) & set(QT)
     ]
@@ -35,7 +35,7 @@ def test_only_app_imports_qt() -> None:
 
 def test_cli_help_and_facade_import_stay_light() -> None:
     code = (
-        "import sys, core.service, app.cli\n"
+        "import sys, sillok.service.facade, sillok.app.cli\n"
         f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "print(','.join(heavy))"
     )
@@ -45,9 +45,9 @@ def test_cli_help_and_facade_import_stay_light() -> None:
 
 def test_no_module_reads_environment_outside_settings() -> None:
     # privacy.py exists to force telemetry/tracing variables off; nothing else may read or set them.
-    allowed = {"core/settings.py", "core/privacy.py", "models/embedding.py", "models/gpu.py", "models/build_flags.py"}
+    allowed = {"foundation/settings.py", "foundation/privacy.py", "models/embedding.py", "models/gpu.py", "models/build_flags.py"}
     offenders = []
-    for pkg in ("core", "ingest"):
+    for pkg in ("foundation", "service", "ingest"):
         for p in (REPO / pkg).rglob("*.py"):
             rel = str(p.relative_to(REPO))
             if rel not in allowed and "os.environ" in p.read_text(encoding="utf-8"):

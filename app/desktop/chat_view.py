@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desktop.i18n import tr
+from sillok.app.desktop.i18n import tr
 
 CITE_RE = re.compile(r"\[(\d{1,3})\]")
 RENDER_MS = 120
@@ -111,7 +111,7 @@ class ChatInput(QPlainTextEdit):
 class ChatView(QWidget):
     askRequested = Signal(str)  # noqa: N815
     stopRequested = Signal()  # noqa: N815
-    citationClicked = Signal(object)  # noqa: N815 - a core.types.Citation
+    citationClicked = Signal(object)  # noqa: N815 - a sillok.foundation.types.Citation
     copyRequested = Signal(int)  # noqa: N815
     exportRequested = Signal(int)  # noqa: N815
 
@@ -184,7 +184,7 @@ class ChatView(QWidget):
         self.render()
 
     def finish_turn(self, answer: Any) -> None:
-        """``answer`` is a core.types.Answer, or None when the job was cancelled before it began."""
+        """``answer`` is a sillok.foundation.types.Answer, or None when the job was cancelled before it began."""
         self._timer.stop()
         if not self.turns:
             return

@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desktop.i18n import tr
+from sillok.app.desktop.i18n import tr
 
 ROLE = Qt.ItemDataRole.UserRole
 
 
 def result_text(f: Any) -> str:
-    """One line for a core.types.FileResult."""
+    """One line for a sillok.foundation.types.FileResult."""
     name = Path(f.path).name
     if f.status in ("indexed", "updated"):
         what = tr("indexed") if f.status == "indexed" else tr("updated")
@@ -101,7 +101,7 @@ class IngestPanel(QFrame):
         self.show()
 
     def on_progress(self, p: Any) -> None:
-        """``p`` is a core.types.Progress."""
+        """``p`` is a sillok.foundation.types.Progress."""
         if not self.running:
             return
         if p.files_total:
@@ -118,7 +118,7 @@ class IngestPanel(QFrame):
             self.results.scrollToBottom()
 
     def finish(self, report: Any) -> None:
-        """``report`` is a core.types.IngestReport, or None if the job was cancelled before it ran."""
+        """``report`` is a sillok.foundation.types.IngestReport, or None if the job was cancelled before it ran."""
         self.running = False
         self.report = report
         self.cancel_btn.setEnabled(False)

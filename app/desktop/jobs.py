@@ -1,7 +1,7 @@
 """Functions the worker runs: each calls the facade and returns plain data for the window.
 
 No Qt here and no retrieval/prompt/model logic: only composing facade calls, so the window's code
-stays about widgets. Every function takes the facade (``s``, a core.service.Sillok) first.
+stays about widgets. Every function takes the facade (``s``, a sillok.service.facade.Sillok) first.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def list_conversations(s: Any, collection: str) -> list[tuple[str, str, str]]:
 
 
 def _citation(c: Any) -> Any:
-    from core.types import Citation
+    from sillok.foundation.types import Citation
 
     if isinstance(c, Citation):
         return c
@@ -86,7 +86,7 @@ def load_turns(s: Any, conversation_id: str) -> list[tuple[str, str, list[Any]]]
 def ask(s: Any, job: Any, question: str, collection: str, conversation_id: str | None,
         on_token: Callable[[str], None]) -> Any:
     """Load the model first (reported as "loading", so the window can say so), then answer."""
-    from core.llm_holder import holder_for
+    from sillok.service.llm_holder import holder_for
 
     holder = holder_for(s)
     st = s.settings
@@ -100,7 +100,7 @@ def ask(s: Any, job: Any, question: str, collection: str, conversation_id: str |
 
 def close(s: Any) -> None:
     """Free the loaded model and the conversations file (window close, settings change)."""
-    from core.llm_holder import holder_for
+    from sillok.service.llm_holder import holder_for
 
     holder_for(s).unload()
     try:
@@ -111,9 +111,9 @@ def close(s: Any) -> None:
 
 def status(s: Any) -> dict[str, Any]:
     """What the status bar shows: model, backend and layers, context size, embedding model."""
-    from models.defaults import default_llm_path
-    from models.gpu import detect_backend
-    from models.registry import inspect_gguf
+    from sillok.models.defaults import default_llm_path
+    from sillok.models.gpu import detect_backend
+    from sillok.models.registry import inspect_gguf
 
     st = s.settings
     out: dict[str, Any] = {"embedding": s.embedder.name, "n_ctx": st.n_ctx, "loaded": False,
@@ -139,8 +139,8 @@ def status(s: Any) -> dict[str, Any]:
 
 
 def llm_info(s: Any) -> Any:
-    """The loaded model's models.llm.LLMInfo, or None while no model is loaded."""
-    from core.llm_holder import holder_for
+    """The loaded model's sillok.models.llm.LLMInfo, or None while no model is loaded."""
+    from sillok.service.llm_holder import holder_for
 
     llm = holder_for(s).llm
     return llm.info if llm is not None else None
@@ -148,7 +148,7 @@ def llm_info(s: Any) -> Any:
 
 def pages_of(s: Any, path: str) -> list[Any]:
     """The document's pages as the index saw them (so cited offsets line up)."""
-    from ingest.loaders import load
+    from sillok.ingest.loaders import load
 
     return load(Path(path), max_bytes=s.settings.max_file_mb * 1024 * 1024).pages
 

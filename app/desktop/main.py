@@ -58,10 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from app.desktop.i18n import install_language
-    from app.desktop.window import MainWindow
-    from core.errors import SillokError
-    from core.settings import load_settings
+    from sillok.app.desktop.i18n import install_language
+    from sillok.app.desktop.window import MainWindow
+    from sillok.foundation.errors import SillokError
+    from sillok.foundation.settings import load_settings
 
     app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("Sillok")

@@ -2,7 +2,7 @@
 
 Why a thread of its own (not the facade's worker): a multi-gigabyte download must not hold up
 searching and asking, and it touches nothing the facade owns; it only writes into the models folder
-through `models.registry.download`, which resumes a `.part` file, checks sha256 where known and
+through `sillok.models.registry.download`, which resumes a `.part` file, checks sha256 where known and
 validates the GGUF before the file takes its final name.
 """
 
@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desktop.i18n import tr
-from core.cancel import CancelToken
-from core.errors import Cancelled, SillokError
-from models.registry import RECOMMENDED, RecommendedModel, download
+from sillok.app.desktop.i18n import tr
+from sillok.foundation.cancel import CancelToken
+from sillok.foundation.errors import Cancelled, SillokError
+from sillok.models.registry import RECOMMENDED, RecommendedModel, download
 
 
 class _Fetch(QThread):

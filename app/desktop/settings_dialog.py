@@ -4,7 +4,7 @@ and where the work happens: "This computer" or "Office server" (index, model and
 The dialog only reads the current values and returns the changed ones (``values()``); the window saves
 them with ``Settings.save_user_values`` and rebuilds the facade on the worker. Office-server tokens are
 the exception: they never enter ``values()`` (so never the settings file); ``accept()`` puts them in
-the OS keyring through core.secrets, and stays open with the reason when that is not possible.
+the OS keyring through sillok.foundation.secrets, and stays open with the reason when that is not possible.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desktop.i18n import LANGUAGES, tr
-from core.errors import SillokError
+from sillok.app.desktop.i18n import LANGUAGES, tr
+from sillok.foundation.errors import SillokError
 
 
 def office_servers(settings: Any) -> list[tuple[str, str]]:
@@ -74,7 +74,7 @@ def _row(*widgets: QWidget) -> QWidget:
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: Any, language: str, parent: QWidget | None = None) -> None:
-        from models.registry import RECOMMENDED, ModelRegistry
+        from sillok.models.registry import RECOMMENDED, ModelRegistry
 
         super().__init__(parent)
         self.setWindowTitle(tr("Settings"))
@@ -180,7 +180,7 @@ class SettingsDialog(QDialog):
         return box
 
     def _token_edit(self, url: str) -> QLineEdit:
-        from core.secrets import read_token
+        from sillok.foundation.secrets import read_token
 
         e = QLineEdit()
         e.setEchoMode(QLineEdit.EchoMode.Password)
@@ -199,7 +199,7 @@ class SettingsDialog(QDialog):
 
     def save_tokens(self) -> int:
         """Check the addresses and put the typed tokens in the OS keyring; returns how many were stored."""
-        from core.secrets import store_token
+        from sillok.foundation.secrets import store_token
 
         if self.where_office.isChecked() and not (self.chroma_url.text().strip() or self.llm_url.text().strip()):
             raise SillokError(tr("Enter the address of the index server or the model server, or choose This computer."))
@@ -253,7 +253,7 @@ class SettingsDialog(QDialog):
 
     def _download(self) -> None:
         """Only here does Sillok go online for a model: the person chose a model and pressed Download."""
-        from app.desktop.model_download import DownloadDialog
+        from sillok.app.desktop.model_download import DownloadDialog
 
         dlg = DownloadDialog(self.settings.home / "models", self)
         dlg.downloaded.connect(self._fill_models)  # the new file appears in the list, selected

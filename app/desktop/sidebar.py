@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desktop.i18n import tr
+from sillok.app.desktop.i18n import tr
 
 ROLE = Qt.ItemDataRole.UserRole
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desktop.i18n import tr
+from sillok.app.desktop.i18n import tr
 
 HIGHLIGHT = QColor(255, 230, 120)
 
@@ -150,7 +150,7 @@ class SourceViewer(QWidget):
     # -- text ---------------------------------------------------------------------------------------
     def show_text(self, path: str | Path, pages: list[Any], page: int | None, quote: str,
                   start: int = 0, end: int = 0) -> None:
-        """``pages`` are core.types.Page; ``start``/``end`` are offsets into the cited page's text."""
+        """``pages`` are sillok.foundation.types.Page; ``start``/``end`` are offsets into the cited page's text."""
         self._set_path(path, page)
         parts: list[str] = []
         offset, target_offset, target_text = 0, 0, ""

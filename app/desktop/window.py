@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.desktop import jobs
-from app.desktop.chat_view import ChatView, Turn
-from app.desktop.i18n import install_language, tr
-from app.desktop.ingest_panel import IngestPanel
-from app.desktop.sidebar import Sidebar
-from app.desktop.source_viewer import SourceViewer
-from app.desktop.workers import Worker
+from sillok.app.desktop import jobs
+from sillok.app.desktop.chat_view import ChatView, Turn
+from sillok.app.desktop.i18n import install_language, tr
+from sillok.app.desktop.ingest_panel import IngestPanel
+from sillok.app.desktop.sidebar import Sidebar
+from sillok.app.desktop.source_viewer import SourceViewer
+from sillok.app.desktop.workers import Worker
 
 
 def local_paths(mime: QMimeData) -> list[str]:
@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
 
     # -- construction -------------------------------------------------------------------------------
     def _make_service(self) -> Any:  # runs on the worker thread
-        from core.service import Sillok
+        from sillok.service.facade import Sillok
 
         return Sillok(settings=self.settings)
 
@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
             self._show_status()
 
     def _show_status(self) -> None:
-        from app.desktop.settings_dialog import office_servers, where_text
+        from sillok.app.desktop.settings_dialog import office_servers, where_text
 
         self.where_label.setText(where_text(self.settings))
         self.where_label.setToolTip("\n".join(f"{label}: {url}" for label, url in office_servers(self.settings)))
@@ -370,7 +370,7 @@ class MainWindow(QMainWindow):
 
     # -- settings, view, about ----------------------------------------------------------------------
     def open_settings(self) -> None:
-        from app.desktop.settings_dialog import SettingsDialog
+        from sillok.app.desktop.settings_dialog import SettingsDialog
 
         dlg = SettingsDialog(self.settings, self.language, self)
         if dlg.exec():
@@ -378,7 +378,7 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self, values: dict[str, Any]) -> None:
         """Persist the values, switch the UI language, and rebuild the facade with the new settings."""
-        from core.settings import load_settings
+        from sillok.foundation.settings import load_settings
 
         self.settings.save_user_values(values)
         self.set_language(values.get("ui_language", self.language))

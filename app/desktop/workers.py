@@ -17,8 +17,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
-from core.cancel import CancelToken
-from core.errors import Cancelled, SillokError
+from sillok.foundation.cancel import CancelToken
+from sillok.foundation.errors import Cancelled, SillokError
 
 log = logging.getLogger(__name__)
 Callback = Callable[..., Any] | None

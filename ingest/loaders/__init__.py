@@ -1,8 +1,8 @@
 """Document loaders: one function per format, one entry point, one error type.
 
-``load`` turns a file into a :class:`~core.types.Document` (Markdown-style headings, "a | b" table
-rows, paragraphs separated by blank lines) or raises :class:`~core.errors.LoadError` with a short
-human reason — :class:`~core.errors.NeedsOCR` for scans. Nothing else escapes: ingestion of a whole
+``load`` turns a file into a :class:`~sillok.foundation.types.Document` (Markdown-style headings, "a | b" table
+rows, paragraphs separated by blank lines) or raises :class:`~sillok.foundation.errors.LoadError` with a short
+human reason — :class:`~sillok.foundation.errors.NeedsOCR` for scans. Nothing else escapes: ingestion of a whole
 folder must survive any single bad file and tell the person which one and why.
 """
 
@@ -12,9 +12,14 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from core.errors import LoadError
-from core.types import Document
-from ingest.loaders.limits import DEFAULT_MAX_BYTES, check_file_size, check_text_bytes, check_text_chars
+from sillok.foundation.errors import LoadError
+from sillok.foundation.types import Document
+from sillok.ingest.loaders.limits import (
+    DEFAULT_MAX_BYTES,
+    check_file_size,
+    check_text_bytes,
+    check_text_chars,
+)
 
 log = logging.getLogger(__name__)
 
@@ -38,18 +43,18 @@ def _read(path: Path) -> bytes:
 
 def _by_path(suffix: str) -> Callable[[Path], Document]:
     if suffix == ".pdf":
-        from ingest.loaders.pdf import load_pdf
+        from sillok.ingest.loaders.pdf import load_pdf
 
         return load_pdf
     if suffix == ".docx":
-        from ingest.loaders.docx import load_docx
+        from sillok.ingest.loaders.docx import load_docx
 
         return load_docx
     if suffix == ".hwp":
-        from ingest.loaders.hwp import load_hwp
+        from sillok.ingest.loaders.hwp import load_hwp
 
         return load_hwp
-    from ingest.loaders.hwpx import load_hwpx
+    from sillok.ingest.loaders.hwpx import load_hwpx
 
     return load_hwpx
 
@@ -63,13 +68,13 @@ def load(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     check_file_size(path, max_bytes)
     try:
         if suffix in (".txt", ".md"):
-            from ingest.loaders.text import load_text
+            from sillok.ingest.loaders.text import load_text
 
             data = _read(path)
             check_text_bytes(path, data)
             doc = load_text(path, data)
         elif suffix in (".html", ".htm"):
-            from ingest.loaders.html import load_html
+            from sillok.ingest.loaders.html import load_html
 
             doc = load_html(path, _read(path))
         else:

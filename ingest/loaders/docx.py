@@ -15,9 +15,9 @@ from typing import Any
 
 import olefile
 
-from core.errors import LoadError
-from core.types import Document, Page
-from ingest.loaders.limits import check_zip
+from sillok.foundation.errors import LoadError
+from sillok.foundation.types import Document, Page
+from sillok.ingest.loaders.limits import check_zip
 
 _HEADING = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
-from core.errors import LoadError
-from core.types import Document, Page
-from ingest.loaders.text import decode_bytes
+from sillok.foundation.errors import LoadError
+from sillok.foundation.types import Document, Page
+from sillok.ingest.loaders.text import decode_bytes
 
 _DROP = ("script", "style", "nav", "header", "footer", "noscript", "template", "svg", "iframe", "head")
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}

@@ -29,9 +29,9 @@ from pathlib import Path
 
 import olefile
 
-from core.errors import LoadError, NeedsOCR
-from core.types import Document, Page
-from ingest.loaders.limits import MAX_UNZIPPED_BYTES
+from sillok.foundation.errors import LoadError, NeedsOCR
+from sillok.foundation.types import Document, Page
+from sillok.ingest.loaders.limits import MAX_UNZIPPED_BYTES
 
 SIGNATURE = b"HWP Document File"
 FLAG_COMPRESSED, FLAG_PASSWORD, FLAG_DISTRIBUTION = 0x1, 0x2, 0x4

@@ -14,9 +14,9 @@ from typing import Any
 
 from lxml import etree
 
-from core.errors import LoadError, NeedsOCR
-from core.types import Document, Page
-from ingest.loaders.limits import check_zip, read_member
+from sillok.foundation.errors import LoadError, NeedsOCR
+from sillok.foundation.types import Document, Page
+from sillok.ingest.loaders.limits import check_zip, read_member
 
 _SECTION = re.compile(r"^Contents/section(\d+)\.xml$", re.IGNORECASE)
 _INLINE = {"tab": "\t", "lineBreak": "\n", "nbSpace": " ", "fwSpace": " ", "hyphen": "-"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from core.errors import LoadError
+from sillok.foundation.errors import LoadError
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 200 * MB

@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from core.errors import LoadError, NeedsOCR
-from core.types import Document, Page
+from sillok.foundation.errors import LoadError, NeedsOCR
+from sillok.foundation.types import Document, Page
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from core.errors import LoadError
-from core.types import Document, Page
+from sillok.foundation.errors import LoadError
+from sillok.foundation.types import Document, Page
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),

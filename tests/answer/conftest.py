@@ -27,7 +27,7 @@ def docs() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def home(tmp_path_factory: pytest.TempPathFactory, docs: list[Path]) -> Path:
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     home = tmp_path_factory.mktemp("answer-home")
     report = Sillok(home=home).ingest(docs)
@@ -36,7 +36,7 @@ def home(tmp_path_factory: pytest.TempPathFactory, docs: list[Path]) -> Path:
 
 
 def make_svc(home: Path, **overrides: object):
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     return Sillok(home=home, top_k=3, max_answer_tokens=48, **overrides)
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from core.answering import ask, conversations
-from core.cancel import CancelToken
-from core.errors import SillokError
-from core.langchain_retriever import SillokRetriever
-from core.llm_holder import holder_for
+from sillok.foundation.cancel import CancelToken
+from sillok.foundation.errors import SillokError
+from sillok.service.answering import ask, conversations
+from sillok.service.langchain_retriever import SillokRetriever
+from sillok.service.llm_holder import holder_for
 from tests.answer.conftest import make_svc
 
 QUESTION = "What was the mean time required for in-flight intubation?"
@@ -124,7 +124,7 @@ def test_bad_model_path_is_named_and_search_still_works(home: Path, tmp_path: Pa
 
 
 def test_cli_ask_json(home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.cli import main
+    from sillok.app.cli import main
 
     monkeypatch.setenv("SILLOK_TOP_K", "3")
     monkeypatch.setenv("SILLOK_MAX_ANSWER_TOKENS", "48")
@@ -139,7 +139,7 @@ def test_cli_ask_json(home: Path, capsys: pytest.CaptureFixture[str], monkeypatc
 
 
 def test_cli_models_json(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from app.cli import main
+    from sillok.app.cli import main
 
     assert main(["models", "--json", "--data-dir", str(home)]) == 0
     out = json.loads(capsys.readouterr().out)

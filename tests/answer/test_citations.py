@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.citations import parse_answer, split_sentences
-from core.prompting import SYSTEM, answer_messages, history_messages, pack_sources, source_label
-from core.types import Hit
+from sillok.foundation.types import Hit
+from sillok.service.citations import parse_answer, split_sentences
+from sillok.service.prompting import SYSTEM, answer_messages, history_messages, pack_sources, source_label
 
 HITS = [
     Hit("c1", "/docs/a.txt", "The mean time was 25.9 seconds. Control took 13.2 seconds.", 0.03, start=100),
@@ -114,7 +114,7 @@ def test_messages_history_first_and_budget() -> None:
 
 
 def test_a_looped_answer_keeps_each_sentence_once() -> None:
-    from core.citations import drop_repeated_sentences
+    from sillok.service.citations import drop_repeated_sentences
 
     looped = ("The vendor must give ninety days written notice [1].\nThe contract is governed by Korean law.\n"
               "The vendor must give ninety days written notice [1].\nThe contract is governed by Korean law.\n"

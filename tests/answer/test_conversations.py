@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from core.conversations import Conversations
-from core.errors import SillokError
+from sillok.foundation.errors import SillokError
+from sillok.service.conversations import Conversations
 
 
 def test_crud_and_reopen(tmp_path: Path) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.prompting import focus, followup_messages
-from core.types import Hit
+from sillok.foundation.types import Hit
+from sillok.service.prompting import focus, followup_messages
 
 PAGE = ("Intro line that says nothing.\n"
         "The study enrolled 120 patients. Mean age was 54 years. "
@@ -57,7 +57,7 @@ def test_followup_bounds_new_source_tokens() -> None:
 
 
 def test_weak_vector_only_neighbours_do_not_reach_the_prompt() -> None:
-    from core.answering import DEFAULT_GATE
+    from sillok.service.answering import DEFAULT_GATE
 
     q = "What was the mean time required for in-flight intubation?"
     hits = [Hit("a", "pmid.txt", "Mean intubation time was 25.9 s.", 0.02, ranks={"dense": 1, "keyword": 1}),

@@ -6,13 +6,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from core.answering import _sessions
-from core.llm_holder import holder_for
+from sillok.service.answering import _sessions
+from sillok.service.llm_holder import holder_for
 from tests.answer.conftest import PUBMED, SHARED
 
 
 def test_remove_forgets_sessions_and_the_prompt_cache(tmp_path: Path) -> None:
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.types import Document, Page
-from ingest.chunking import chunk_document
-from ingest.loaders import load
+from sillok.foundation.types import Document, Page
+from sillok.ingest.chunking import chunk_document
+from sillok.ingest.loaders import load
 from tests.conftest import shared_path
 
 STATUTE = """# 근로기준법

@@ -1,7 +1,7 @@
 """Durable under `kill -9`: ingest, remove and re-embed are killed at random moments and re-run, and the
 collection ends identical to one that was never interrupted.
 
-Every run is the real CLI (`python -m app.cli …`) in a subprocess with the real loaders, Kiwi, SQLite
+Every run is the real CLI (`python -m sillok.app.cli …`) in a subprocess with the real loaders, Kiwi, SQLite
 FTS5, Chroma and the bundled MiniLM. A run is killed with SIGKILL after a random delay (seeded RNG)
 and started again until `KILLS` kills have hit a running process, then a final full run. Each kill is
 counted as hitting start-up or after the run had written to the index (a fingerprint of sillok.db and
@@ -145,7 +145,7 @@ def _env(home: Path, **settings: Any) -> dict[str, str]:
 def cli(args: list[str], env: dict[str, str], timeout: float = 900) -> tuple[int, str, float]:
     """Run `sillok ARGS` to the end; returns (exit code, stdout, wall seconds)."""
     t0 = time.monotonic()
-    res = subprocess.run([sys.executable, "-m", "app.cli", *args], env=env, capture_output=True, text=True,
+    res = subprocess.run([sys.executable, "-m", "sillok.app.cli", *args], env=env, capture_output=True, text=True,
                          timeout=timeout, check=False)
     wall = time.monotonic() - t0
     assert res.returncode in (0, 1), f"sillok {' '.join(args)} → {res.returncode}\n{res.stderr[-3000:]}"
@@ -184,7 +184,7 @@ def kill_loop(args: list[str], home: Path, env: dict[str, str] | Callable[[], di
         moment = delay(log.kills)
         before = fingerprint(home)
         runs += 1
-        proc = subprocess.Popen([sys.executable, "-m", "app.cli", *args], env=env() if callable(env) else env,
+        proc = subprocess.Popen([sys.executable, "-m", "sillok.app.cli", *args], env=env() if callable(env) else env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             proc.wait(timeout=moment)
@@ -210,7 +210,7 @@ def first_write(args: list[str], env: dict[str, str], home: Path,
     progress = progress or fingerprint
     before = progress(home)
     t0 = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", *args], env=env, stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen([sys.executable, "-m", "sillok.app.cli", *args], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     first = None
     while proc.poll() is None:
@@ -518,7 +518,7 @@ class Killed(Exception):
 
 
 def test_collection_is_created_with_its_keyword_table_or_not_at_all(tmp_path: Path) -> None:
-    from ingest.store import Store
+    from sillok.ingest.store import Store
 
     store = Store(tmp_path / "sillok.db")
     store.db.set_authorizer(lambda action, *_: sqlite3.SQLITE_DENY if action == sqlite3.SQLITE_CREATE_VTABLE else 0)
@@ -542,8 +542,8 @@ def _two_docs(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_kill_between_key_switch_and_dropping_old_vectors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from core.service import Sillok
-    from ingest.vector_index import VectorIndex
+    from sillok.ingest.vector_index import VectorIndex
+    from sillok.service.facade import Sillok
 
     home = tmp_path / "home"
     svc = Sillok(home=home)
@@ -581,7 +581,7 @@ def test_reembedded_vectors_equal_a_fresh_ingest(tmp_path: Path) -> None:
     """Re-embedding used to embed "title heading\ntext" while ingest embeds indexed_text() (title · heading
     · article, each only when the text does not already show it): a changed model gave vectors unlike
     a fresh ingest's with that model (found by the kill loop flipping the setting back)."""
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     files = list(_two_docs(tmp_path))
     setting = {"embedding_passage_prefix": "passage: "}
@@ -597,9 +597,9 @@ def test_reembedded_vectors_equal_a_fresh_ingest(tmp_path: Path) -> None:
 
 
 def test_kill_before_scrub_is_finished_by_the_next_remove(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from core.errors import SillokError
-    from core.service import Sillok
-    from ingest.store import Store
+    from sillok.foundation.errors import SillokError
+    from sillok.ingest.store import Store
+    from sillok.service.facade import Sillok
 
     home = tmp_path / "home"
     chart, _keep = _two_docs(tmp_path)
@@ -672,13 +672,13 @@ def test_kill_during_remove(reference: Reference, tmp_path: Path) -> None:
         """A remove that got to the end before its kill (a busy machine slows the start more than the
         work) leaves nothing to kill: ingest the folder again and go on, so 20 kills always land."""
         if left(home) == 0:
-            subprocess.run([sys.executable, "-m", "app.cli", "ingest", str(target), "--quiet"], env=env,
+            subprocess.run([sys.executable, "-m", "sillok.app.cli", "ingest", str(target), "--quiet"], env=env,
                            capture_output=True, timeout=600, check=False)
 
     log = kill_loop(["remove", str(target)], home, env, delay, lambda: unfinished_documents(home) > 0,
                     finished=restore)
     # Run again until it says there is nothing left (a kill after the last deletion leaves nothing to do).
-    res = subprocess.run([sys.executable, "-m", "app.cli", "remove", str(target)], env=env, capture_output=True,
+    res = subprocess.run([sys.executable, "-m", "sillok.app.cli", "remove", str(target)], env=env, capture_output=True,
                          text=True, timeout=600, check=False)
     assert res.returncode == 0 or "is not in collection" in res.stderr, res.stderr
     assert_same(home, ref)
@@ -695,7 +695,7 @@ def test_kill_during_reembed(reference: Reference, tmp_path: Path) -> None:
     gets through before its kill, the setting flips back (64 → 128 → …), so the next run has the whole
     collection to re-embed again, on the same folder, and no run of the loop is idle.
     """
-    from models.embedding import Embedder
+    from sillok.models.embedding import Embedder
 
     keys = {n: Embedder("default", max_seq_length=n).key for n in (128, MAX_SEQ_AFTER)}
     assert keys[128] == reference.snap["collection"][1] != keys[MAX_SEQ_AFTER]

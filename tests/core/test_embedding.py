@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.embedding import Embedder, cpu_has_bf16, prefixes_for
+from sillok.models.embedding import Embedder, cpu_has_bf16, prefixes_for
 
 
 def test_bf16_vectors_match_fp32() -> None:
@@ -26,7 +26,7 @@ def test_e5_prefixes_and_keys() -> None:
 
 
 def test_missing_model_folder_is_a_clear_error(tmp_path) -> None:
-    from core.errors import SillokError
+    from sillok.foundation.errors import SillokError
 
     with pytest.raises(SillokError, match="cannot load embedding model"):
         Embedder(str(tmp_path / "nope")).embed_query("x")

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from core.cancel import CancelToken
-from core.errors import SillokError
-from core.service import Sillok
+from sillok.foundation.cancel import CancelToken
+from sillok.foundation.errors import SillokError
+from sillok.service.facade import Sillok
 from tests.conftest import REPO, shared_path
 
 
@@ -100,7 +100,7 @@ def test_bad_inputs_are_reported_and_batch_goes_on(svc: Sillok, corpus: Path, tm
 
 
 def test_cli_exit_codes_and_json(tmp_path: Path, corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from app.cli import main
+    from sillok.app.cli import main
 
     home = ["--data-dir", str(tmp_path / "h")]
     assert main(["ingest", str(corpus), "--quiet", *home]) == 0
@@ -162,7 +162,7 @@ def test_kill_during_ingest_then_restart_is_consistent(tmp_path: Path) -> None:
         shutil.copy(f, folder / f.name)
     home = tmp_path / "h"
     env = {**os.environ, "SILLOK_HOME": str(home), "PYTHONPATH": str(REPO)}
-    cmd = [sys.executable, "-m", "app.cli", "ingest", str(folder), "--quiet"]
+    cmd = [sys.executable, "-m", "sillok.app.cli", "ingest", str(folder), "--quiet"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     # Wait until the first batch is committed, then kill mid-flight.
     deadline = time.time() + 120

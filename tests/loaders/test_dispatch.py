@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import LoadError
-from ingest.loaders import SUPPORTED_SUFFIXES, is_supported, load
+from sillok.foundation.errors import LoadError
+from sillok.ingest.loaders import SUPPORTED_SUFFIXES, is_supported, load
 
 
 def test_supported_suffixes() -> None:

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import LoadError
-from ingest.loaders import load
+from sillok.foundation.errors import LoadError
+from sillok.ingest.loaders import load
 
 PAGE = """<!DOCTYPE html>
 <html><head><title> 민원 안내 </title><style>body { color: red; }</style>

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import LoadError, NeedsOCR
-from ingest.loaders import load
-from ingest.loaders.hwp import decode_para_text, iter_records
+from sillok.foundation.errors import LoadError, NeedsOCR
+from sillok.ingest.loaders import load
+from sillok.ingest.loaders.hwp import decode_para_text, iter_records
 
 SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples" / "hwp"
 needs_samples = pytest.mark.skipif(

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import LoadError, NeedsOCR
-from ingest.loaders import load
-from ingest.loaders.limits import check_zip
+from sillok.foundation.errors import LoadError, NeedsOCR
+from sillok.ingest.loaders import load
+from sillok.ingest.loaders.limits import check_zip
 
 from .conftest import hwpx_para, hwpx_table
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from core.errors import LoadError, NeedsOCR
-from ingest.loaders import load
+from sillok.foundation.errors import LoadError, NeedsOCR
+from sillok.ingest.loaders import load
 
 MakePdf = Callable[..., Path]
 

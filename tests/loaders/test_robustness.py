@@ -12,8 +12,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from core.errors import LoadError
-from ingest.loaders import load
+from sillok.foundation.errors import LoadError
+from sillok.ingest.loaders import load
 
 from .conftest import build_pdf
 

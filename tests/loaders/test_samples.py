@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import LoadError, NeedsOCR
-from ingest.loaders import load
+from sillok.foundation.errors import LoadError, NeedsOCR
+from sillok.ingest.loaders import load
 
 SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples"
 

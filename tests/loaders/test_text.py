@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import LoadError
-from ingest.loaders import load
-from ingest.loaders.text import decode_bytes
+from sillok.foundation.errors import LoadError
+from sillok.ingest.loaders import load
+from sillok.ingest.loaders.text import decode_bytes
 
 STATUTE = "제1조(목적) 이 법은 국민의 권리를 보호함을 목적으로 한다."
 STATUTES_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "eval" / "ko-statutes" / "docs"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from models.defaults import default_llm_path
-from models.tiny_gguf import write_tiny_llama_gguf
+from sillok.models.defaults import default_llm_path
+from sillok.models.tiny_gguf import write_tiny_llama_gguf
 
 CHATML_TEMPLATE = (
     "{% for m in messages %}{{ '<|im_start|>' + m['role'] + '\n' + m['content'] + '<|im_end|>\n' }}{% endfor %}"
@@ -30,7 +30,7 @@ def tiny_chatml_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_llm(tiny_gguf: Path):
-    from models.llm import LocalLLM
+    from sillok.models.llm import LocalLLM
 
     return LocalLLM(tiny_gguf, n_ctx=512, n_threads=1)  # 1 thread: immune to a busy CI box
 
@@ -45,6 +45,6 @@ def smollm_path() -> Path:
 
 @pytest.fixture(scope="session")
 def smollm(smollm_path: Path):
-    from models.llm import LocalLLM
+    from sillok.models.llm import LocalLLM
 
     return LocalLLM(smollm_path, n_ctx=2048)

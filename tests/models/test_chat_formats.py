@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import SillokError
-from models.chat_formats import FORMATS, gguf_format, guess_format, resolve_format
+from sillok.foundation.errors import SillokError
+from sillok.models.chat_formats import FORMATS, gguf_format, guess_format, resolve_format
 
 SYS_USER = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi?"}]
 MULTI = [

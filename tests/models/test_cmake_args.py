@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from models.build_flags import cmake_args, read_cpu_flags, this_machine_args
+from sillok.models.build_flags import cmake_args, read_cpu_flags, this_machine_args
 
 ROOT = Path(__file__).resolve().parents[2]
 SPR = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.gpu import GiB, MiB, choose_gpu_layers, detect_backend, estimate_kv_bytes, free_vram_bytes
+from sillok.models.gpu import GiB, MiB, choose_gpu_layers, detect_backend, estimate_kv_bytes, free_vram_bytes
 
 N = 32  # layers of a 7-8B model
 MODEL = int(4.5 * GiB)
@@ -92,7 +92,7 @@ def test_metal_free_memory_is_two_thirds_of_ram() -> None:
     detect_backend() == "cpu", reason="needs a CUDA or Metal build of llama-cpp-python and a GPU"
 )
 def test_real_gpu_load(smollm_path) -> None:
-    from models.llm import LocalLLM
+    from sillok.models.llm import LocalLLM
 
     llm = LocalLLM(smollm_path, n_ctx=1024, n_gpu_layers="auto")
     assert llm.info.backend in ("cuda", "metal") and llm.info.n_gpu_layers == llm.info.n_layers + 1

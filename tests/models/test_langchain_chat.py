@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage
 
-from core.cancel import CancelToken
-from core.errors import SillokError
-from models.langchain_chat import LocalChatModel, to_role_dicts
+from sillok.foundation.cancel import CancelToken
+from sillok.foundation.errors import SillokError
+from sillok.models.langchain_chat import LocalChatModel, to_role_dicts
 
 MSGS = [SystemMessage("Answer in one sentence."), HumanMessage("What is the capital of France?")]
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from core.cancel import CancelToken
-from core.errors import SillokError
-from models.llm import LocalLLM, Timings
-from models.tiny_gguf import write_tiny_llama_gguf
+from sillok.foundation.cancel import CancelToken
+from sillok.foundation.errors import SillokError
+from sillok.models.llm import LocalLLM, Timings
+from sillok.models.tiny_gguf import write_tiny_llama_gguf
 
 USER = [{"role": "user", "content": "Hello"}]
 
@@ -20,7 +20,7 @@ def test_import_is_cheap() -> None:
     import subprocess
     import sys
 
-    code = "import sys, models.llm; print('llama_cpp' in sys.modules, 'torch' in sys.modules)"
+    code = "import sys, sillok.models.llm; print('llama_cpp' in sys.modules, 'torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
 
@@ -152,7 +152,7 @@ def test_good_model_loads_after_bad_ones(tmp_path: Path, tiny_gguf: Path) -> Non
 
 
 def test_gpu_failure_falls_back_to_cpu(monkeypatch: pytest.MonkeyPatch, tiny_gguf: Path) -> None:
-    import models.llm as llm_mod
+    import sillok.models.llm as llm_mod
 
     monkeypatch.setattr(llm_mod, "detect_backend", lambda: "cuda")
     monkeypatch.setattr(llm_mod, "free_vram_bytes", lambda backend=None: None)
@@ -201,7 +201,7 @@ def test_smollm2_cancel_mid_stream(smollm: LocalLLM) -> None:
 
 
 def test_looping_detects_verbatim_repetition_only() -> None:
-    from models.llm import looping
+    from sillok.models.llm import looping
 
     assert looping("Answer: " + "전처리 " * 16)
     assert looping("The result " + "chest pain, " * 4)
@@ -218,7 +218,7 @@ def test_smollm2_stops_a_loop_instead_of_spending_the_budget(smollm: LocalLLM) -
 
 
 def test_prompt_lookup_is_on_where_a_gpu_holds_the_model() -> None:
-    from models.llm import use_prompt_lookup
+    from sillok.models.llm import use_prompt_lookup
 
     assert use_prompt_lookup(None, "cuda", 33) and use_prompt_lookup(None, "metal", 1)
     assert not use_prompt_lookup(None, "cpu", 0) and not use_prompt_lookup(None, "cuda", 0)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from core.cancel import CancelToken
-from core.errors import Cancelled, SillokError
-from models.defaults import default_embedding_path, default_llm_path
-from models.registry import (
+from sillok.foundation.cancel import CancelToken
+from sillok.foundation.errors import Cancelled, SillokError
+from sillok.models.defaults import default_embedding_path, default_llm_path
+from sillok.models.registry import (
     RECOMMENDED,
     ModelRegistry,
     RecommendedModel,
@@ -21,7 +21,7 @@ from models.registry import (
     inspect_gguf,
     validate_gguf,
 )
-from models.tiny_gguf import write_tiny_llama_gguf
+from sillok.models.tiny_gguf import write_tiny_llama_gguf
 
 
 def test_defaults_point_at_installed_packages() -> None:

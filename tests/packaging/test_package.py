@@ -45,7 +45,7 @@ def test_spec_parses_and_bundles_the_native_parts_and_models() -> None:
 
 def test_bundled_data_sources_exist_in_this_environment() -> None:
     """What the spec collects is really installed (else PyInstaller would silently bundle nothing)."""
-    from models.defaults import default_embedding_path, default_llm_path
+    from sillok.models.defaults import default_embedding_path, default_llm_path
 
     assert default_llm_path() is not None and default_llm_path().suffix == ".gguf"
     assert (default_embedding_path() / "config.json").is_file()
@@ -77,10 +77,10 @@ def test_entry_dispatches_cli_commands(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_self_test_from_source() -> None:
-    """`python -m app.selftest`: ingest the sample, search it (ko/en), ask SmolLM2 once, cite the sample."""
+    """`python -m sillok.app.selftest`: ingest the sample, search it (ko/en), ask SmolLM2 once, cite the sample."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("SILLOK_HOME", None)
-    out = subprocess.run([sys.executable, "-m", "app.selftest"], cwd=REPO, env=env, capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "sillok.app.selftest"], cwd=REPO, env=env, capture_output=True,
                          text=True, timeout=240)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     assert "Traceback" not in out.stderr, out.stderr[-2000:]  # e.g. a model freed too late at exit
@@ -95,7 +95,7 @@ def test_self_test_from_source() -> None:
 
 def test_self_test_reports_a_missing_sample(monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    import app.selftest as selftest
+    import sillok.app.selftest as selftest
 
     monkeypatch.setattr(selftest, "SAMPLE_NAME", "no-such-sample.md")
     monkeypatch.setattr(selftest, "run", lambda summary: selftest.sample_path())

@@ -83,7 +83,7 @@ class Server:
 
 
 def llm_path() -> Path:
-    from models.defaults import default_llm_path
+    from sillok.models.defaults import default_llm_path
 
     return Path(default_llm_path())
 
@@ -99,7 +99,7 @@ def embedding_server(tmp: Path, port: int | None = None) -> Server:
     """llama-cpp-python's server in embedding mode with the bundled SmolLM2 (a chat model, so it has no
     pooling of its own: mean pooling is added through a GGUF metadata override, which makes /v1/embeddings
     return one vector per text — real vectors, good enough for a protocol test)."""
-    from models.registry import inspect_gguf
+    from sillok.models.registry import inspect_gguf
 
     port = port or free_port()
     arch = inspect_gguf(llm_path()).architecture or "llama"
@@ -269,7 +269,7 @@ def docs() -> list[Path]:
 @pytest.fixture(scope="package")
 def svc(tmp_path_factory: pytest.TempPathFactory, docs: list[Path]):
     """A desktop Sillok with three abstracts, answers kept short so the server answers quickly."""
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     s = Sillok(home=tmp_path_factory.mktemp("office-home"), top_k=3, max_answer_tokens=48, n_ctx=2048)
     report = s.ingest(docs)

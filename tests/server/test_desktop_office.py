@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 
 pytest.importorskip("PySide6", reason="the desktop extra (PySide6) is not installed")
 
-from core.service import Sillok  # noqa: E402
+from sillok.service.facade import Sillok  # noqa: E402
 from tests.server.conftest import TOKEN, MemoryKeyring, Server, TokenProxy, chroma_server, memory_keyring  # noqa: E402
 
 LONG = 300_000
@@ -45,7 +45,7 @@ def rows(w) -> dict[str, str]:
 
 
 def test_window_moves_to_the_office_server_then_ingests_and_lists(office, ring, make_window, qtbot, tmp_path, docs):
-    from app.desktop.settings_dialog import SettingsDialog
+    from sillok.app.desktop.settings_dialog import SettingsDialog
 
     home = tmp_path / "home"
     w = make_window(home)
@@ -79,8 +79,8 @@ def test_window_moves_to_the_office_server_then_ingests_and_lists(office, ring, 
 @pytest.mark.slow
 def test_asking_in_the_window_uses_the_office_model_server(office, ring, make_window, qtbot, tmp_path, docs,
                                                            llm: Server):
-    from core.llm_holder import holder_for
-    from core.secrets import store_token
+    from sillok.foundation.secrets import store_token
+    from sillok.service.llm_holder import holder_for
 
     store_token(office.url, TOKEN)
     w = make_window(tmp_path / "home", office_mode=True, chroma_url=office.url, llm_server_url=llm.url,

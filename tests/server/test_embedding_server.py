@@ -1,5 +1,5 @@
 """Embeddings from an OpenAI-compatible /v1/embeddings server (llama-cpp-python's server in embedding mode
-with the bundled SmolLM2, token-protected) through `models.remote_embedding.RemoteEmbedder`, and the
+with the bundled SmolLM2, token-protected) through `sillok.models.remote_embedding.RemoteEmbedder`, and the
 facade using it by setting. The tests that start the server are slow (`make test-slow`)."""
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.errors import SillokError
-from core.remote import EmbeddingMismatch, RemoteUnavailable, TokenRefused
-from core.secrets import store_token
-from core.service import Sillok
-from core.settings import load_settings
-from models.embedding import Embedder, make_embedder
-from models.remote_embedding import RemoteEmbedder
+from sillok.foundation.errors import SillokError
+from sillok.foundation.secrets import store_token
+from sillok.foundation.settings import load_settings
+from sillok.models.embedding import Embedder, make_embedder
+from sillok.models.remote_embedding import RemoteEmbedder
+from sillok.service.facade import Sillok
+from sillok.service.remote import EmbeddingMismatch, RemoteUnavailable, TokenRefused
 from tests.server.conftest import TOKEN, Server, free_port, memory_keyring
 
 MODEL = "smollm2-135m-mean"  # the name the vectors are keyed by

@@ -13,15 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.remote import (
+from sillok.foundation.types import Chunk
+from sillok.ingest.vector_index import VectorIndex
+from sillok.service.remote import (
     RemoteUnavailable,
     SharedIndex,
     TokenRefused,
     make_chroma_client,
     shared_doc_id,
 )
-from core.types import Chunk
-from ingest.vector_index import VectorIndex
 from tests.server.conftest import REPO, TOKEN
 
 
@@ -61,8 +61,8 @@ def test_vector_index_on_the_server(proxy, tmp_path: Path) -> None:
 WRITER = textwrap.dedent("""
     import sys, numpy as np
     sys.path.insert(0, {repo!r})
-    from core.remote import SharedIndex, make_chroma_client, shared_doc_id
-    from core.types import Chunk
+    from sillok.service.remote import SharedIndex, make_chroma_client, shared_doc_id
+    from sillok.foundation.types import Chunk
     url, token, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
     idx = SharedIndex(make_chroma_client(url, token), "office race", "k-test")
     doc = shared_doc_id("office race", "/share/contract.txt", "a" * 64)
@@ -115,8 +115,8 @@ def test_shared_bm25_ranks_like_the_desktop_fts5(proxy, docs: list[Path], tmp_pa
     """Same chunks and terms in the desktop's SQLite FTS5 and in the shared index: same keyword ranking."""
     import time
 
-    from ingest.analyzer import analyse, analyse_query
-    from ingest.store import COMMITTED, DocRow, Store
+    from sillok.ingest.analyzer import analyse, analyse_query
+    from sillok.ingest.store import COMMITTED, DocRow, Store
 
     store = Store(tmp_path / "sillok.db")
     cid = store.collection_id("bm25")

@@ -1,5 +1,5 @@
 """The office model server (llama_cpp.server with the bundled SmolLM2) on loopback, used through
-`make_chat_model` inside `core.answering.ask`. Slow (~2 min on 2 busy cores): `make test-slow`."""
+`make_chat_model` inside `sillok.service.answering.ask`. Slow (~2 min on 2 busy cores): `make test-slow`."""
 
 from __future__ import annotations
 
@@ -10,20 +10,20 @@ from typing import Any
 import httpx
 import pytest
 
-from core.answering import ask
-from core.audit import audit_log
-from core.cancel import CancelToken
-from core.errors import SillokError
-from core.llm_holder import holder_for
-from core.remote import (
+from sillok.foundation.cancel import CancelToken
+from sillok.foundation.errors import SillokError
+from sillok.foundation.secrets import store_token
+from sillok.service.answering import ask
+from sillok.service.audit import audit_log
+from sillok.service.facade import Sillok
+from sillok.service.llm_holder import holder_for
+from sillok.service.remote import (
     RemoteUnavailable,
     SharedIndex,
     make_chat_model,
     make_chroma_client,
     openai_base_url,
 )
-from core.secrets import store_token
-from core.service import Sillok
 from tests.server.conftest import TOKEN, Server, llm_server, memory_keyring
 
 QUESTION = "What was the mean time required for in-flight intubation?"

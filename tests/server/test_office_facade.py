@@ -1,4 +1,4 @@
-"""The facade (`core.service.Sillok`) in office mode against the real `chroma run` behind the token proxy:
+"""The facade (`sillok.service.facade.Sillok`) in office mode against the real `chroma run` behind the token proxy:
 collections, documents, shared failures, remove, re-embed, create/delete, and the local audit log.
 
 Two `Sillok` objects with their own data folders play two desktops of one office. The token comes from
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import SillokError
-from core.remote import EmbeddingMismatch, RemoteUnavailable, SharedIndex
-from core.secrets import store_token
-from core.service import Sillok
+from sillok.foundation.errors import SillokError
+from sillok.foundation.secrets import store_token
+from sillok.service.facade import Sillok
+from sillok.service.remote import EmbeddingMismatch, RemoteUnavailable, SharedIndex
 from tests.desktop.conftest import make_pdf
 from tests.server.conftest import TOKEN, TokenProxy, free_port, memory_keyring
 
@@ -77,7 +77,7 @@ def test_two_desktops_share_collections_documents_and_failures(keyring_with_toke
 
 
 def test_remove_is_seen_everywhere_and_audited_locally(keyring_with_token, proxy, tmp_path, share):
-    from core.audit import audit_log
+    from sillok.service.audit import audit_log
 
     a, b = desktop(tmp_path / "a", proxy), desktop(tmp_path / "b", proxy)
     coll = "facade remove"

@@ -8,8 +8,8 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from core import secrets
-from core.errors import SillokError
+from sillok.foundation import secrets
+from sillok.foundation.errors import SillokError
 from tests.server.conftest import MemoryKeyring, memory_keyring
 
 

@@ -18,9 +18,9 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from core import atrest
-from core.audit import AuditLog
-from core.errors import SillokError
+from sillok.foundation import atrest
+from sillok.foundation.errors import SillokError
+from sillok.service.audit import AuditLog
 from tests.server.conftest import MemoryKeyring, memory_keyring
 
 MARKER_Q = "환자 ZEBRAQUARTZ-5678 의 화성 탐사선 연료 효율은?"  # nothing in the collection: "not found"
@@ -45,7 +45,7 @@ def home(tmp_path: Path) -> Path:
     (docs / "contract.md").write_text("# 용역 계약서\n\n" + "제1조(목적) 이 계약은 용역의 범위를 정한다. " * 20,
                                       encoding="utf-8")
     home = tmp_path / "home"
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     assert not Sillok(home=home).ingest([docs]).failed
     return home
@@ -53,8 +53,8 @@ def home(tmp_path: Path) -> Path:
 
 def test_sealed_on_disk_yet_readable_mixed_with_plain(home: Path, memory_keyring: MemoryKeyring,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    from app.cli import main
-    from core.service import Sillok
+    from sillok.app.cli import main
+    from sillok.service.facade import Sillok
 
     plain = Sillok(home=home)
     first = plain.ask(PLAIN_Q)  # before the option: a plain turn and a plain audit line
@@ -97,7 +97,7 @@ def test_sealed_on_disk_yet_readable_mixed_with_plain(home: Path, memory_keyring
 
 
 def test_refused_without_an_os_keyring(home: Path) -> None:
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
@@ -124,7 +124,7 @@ def test_a_key_from_elsewhere_is_refused_clearly(memory_keyring: MemoryKeyring) 
 
 
 def test_scrub_rewrites_sealed_rows_sealed(tmp_path: Path, memory_keyring: MemoryKeyring) -> None:
-    from core.conversations import REMOVED, Conversations
+    from sillok.service.conversations import REMOVED, Conversations
 
     c = Conversations(tmp_path / "conversations.db", atrest.Box(True))
     cid = c.create("default")

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from core.audit import NOT_LOGGED, AuditLog, record_answer
+from sillok.service.audit import NOT_LOGGED, AuditLog, record_answer
 from tests.conftest import shared_path
 
 KEYS = {"time", "event", "collection", "question", "documents", "pages", "model", "found", "conversation_id"}
@@ -25,7 +25,7 @@ NOT_FOUND_Q = "화성 탐사선의 연료 효율은 얼마인가?"
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     docs = [shared_path("eval", "pubmedqa", "docs", f"pmid-{p}.txt") for p in ("10135926", "10158597")]
     home = tmp_path_factory.mktemp("audit-home")
@@ -87,7 +87,7 @@ def test_read_since(run: SimpleNamespace) -> None:
 
 
 def test_cli_audit(run: SimpleNamespace, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from app import cli, cli_audit
+    from sillok.app import cli, cli_audit
 
     extra = cli._extra_commands()
     if cli_audit.add_commands not in extra:
@@ -142,8 +142,8 @@ def test_question_not_logged_when_setting_off(tmp_path: Path, run: SimpleNamespa
 
 
 def test_setting_audit_questions_reaches_the_log(tmp_path: Path) -> None:
-    from core.service import Sillok
-    from core.settings import Settings
+    from sillok.foundation.settings import Settings
+    from sillok.service.facade import Sillok
 
     if "audit_questions" not in Settings.model_fields:
         pytest.skip("Settings has no audit_questions field yet (patch for core/settings.py in the trust report)")
@@ -157,7 +157,7 @@ def test_setting_audit_questions_reaches_the_log(tmp_path: Path) -> None:
 def test_the_model_named_is_the_one_that_answered() -> None:
     from types import SimpleNamespace
 
-    from core.audit import _model_name
+    from sillok.service.audit import _model_name
 
     office = SimpleNamespace(settings=SimpleNamespace(office_mode=True, llm_server_url="https://llm.office.lan:8443",
                                                       llm_server_model="qwen2.5-7b", llm_model="default"))

@@ -27,8 +27,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.errors import LoadError
-from ingest.loaders import load
+from sillok.foundation.errors import LoadError
+from sillok.ingest.loaders import load
 
 from ..loaders.conftest import HWPX_NS, build_pdf, hwpx_para, hwpx_table
 
@@ -167,7 +167,7 @@ def check_load(path: Path, data: bytes, target: str) -> None:
     path.write_bytes(data)
     TRIED[target] = TRIED.get(target, 0) + 1
     hits = _GuardHits()
-    logger = logging.getLogger("ingest.loaders")
+    logger = logging.getLogger("sillok.ingest.loaders")
     logger.addHandler(hits)
     t0 = time.perf_counter()
     try:
@@ -230,7 +230,7 @@ def _hwp_body() -> bytes:
 
 
 def _run_hwp_records(config: settings) -> None:
-    from ingest.loaders.hwp import _section_blocks, iter_records
+    from sillok.ingest.loaders.hwp import _section_blocks, iter_records
 
     body = _hwp_body()
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import LoadError
-from ingest.loaders import limits, load
+from sillok.foundation.errors import LoadError
+from sillok.ingest.loaders import limits, load
 
 from ..loaders.conftest import HWPX_NS, build_pdf, hwpx_para
 
@@ -196,7 +196,7 @@ def test_huge_single_line_text_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_batch_goes_on(tmp_path: Path, bomb_zip: Path) -> None:
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -1,6 +1,6 @@
 """Private by construction: ingest, search and ask never reach another machine.
 
-In process, `core.netguard.no_network()` refuses and records every non-loopback socket call while a
+In process, `sillok.foundation.netguard.no_network()` refuses and records every non-loopback socket call while a
 real ingest (pubmedqa abstracts + a Korean Markdown file), search and ask (real SmolLM2) run; the test
 asserts that nothing even tried and that no warning or log line talks about the network or telemetry.
 The guard sees Python sockets only, so the CLI is also run inside a network namespace with no network
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from core import privacy
-from core.netguard import is_loopback_host, no_network
+from sillok.foundation import privacy
+from sillok.foundation.netguard import is_loopback_host, no_network
 from tests.conftest import REPO, shared_path
 
 PUBMED = ["10135926", "10158597", "10173769"]
@@ -116,7 +116,7 @@ def test_loopback_rule(host: str | None, local: bool) -> None:
 # -- the product ---------------------------------------------------------------------------------------
 def test_ingest_search_ask_make_no_network_attempt(tmp_path: Path, caplog: pytest.LogCaptureFixture,
                                                    privacy_env: None) -> None:
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     files = _docs(tmp_path)
     caplog.set_level(logging.WARNING)
@@ -165,20 +165,20 @@ def test_apply_turns_every_dependency_telemetry_and_tracing_off(monkeypatch: pyt
 
 
 def test_vector_index_and_embedder_switch_telemetry_off_in_code() -> None:
-    import ingest.vector_index
-    import models.embedding
+    import sillok.ingest.vector_index
+    import sillok.models.embedding
 
-    assert "anonymized_telemetry=False" in inspect.getsource(ingest.vector_index.VectorIndex)
-    src = inspect.getsource(models.embedding.Embedder._load)
+    assert "anonymized_telemetry=False" in inspect.getsource(sillok.ingest.vector_index.VectorIndex)
+    src = inspect.getsource(sillok.models.embedding.Embedder._load)
     assert 'HF_HUB_OFFLINE"] = "1"' in src and "HF_HUB_DISABLE_TELEMETRY" in src
 
 
 def test_sillok_applies_privacy_on_construction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 privacy_env: None) -> None:
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     if "privacy" not in inspect.getsource(Sillok.__init__):
-        pytest.skip("core.privacy.apply() is not called from Sillok.__init__ yet (patch in the trust report)")
+        pytest.skip("sillok.foundation.privacy.apply() is not called from Sillok.__init__ yet (patch in the trust report)")
     monkeypatch.setenv("LANGCHAIN_TRACING_V2", "true")
     monkeypatch.setenv("LANGSMITH_API_KEY", "not-a-real-key")
     Sillok(home=tmp_path / "home")

@@ -55,7 +55,7 @@ def _build(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 @pytest.fixture
 def removed(tmp_path: Path):
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     home, chart, keep = _build(tmp_path)
     svc = Sillok(home=home)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from core.conversations import REMOVED
+from sillok.service.conversations import REMOVED
 from tests.trust.test_remove_erases import MARKER, _build, _holding
 
 QUOTE = f"식별자 {MARKER} 는 이 문서에만 있다."
@@ -38,7 +38,7 @@ def _turn(svc, chart: Path, keep: Path) -> str:
 @pytest.mark.parametrize("own_connection", [False, True], ids=["shared-connection", "own-connection"])
 def test_remove_scrubs_quotes_from_conversations(tmp_path: Path, own_connection: bool,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from core.service import Sillok
+    from sillok.service.facade import Sillok
 
     home, chart, keep = _build(tmp_path)
     svc = Sillok(home=home)
@@ -46,7 +46,7 @@ def test_remove_scrubs_quotes_from_conversations(tmp_path: Path, own_connection:
     cid = _turn(svc, chart, keep)
     assert "conversations.db" in " ".join(_holding(home, MARKER.encode()))
     if own_connection:  # a CLI `sillok remove` never imports the answering side: scrub opens the file itself
-        monkeypatch.delitem(sys.modules, "core.answering")
+        monkeypatch.delitem(sys.modules, "sillok.service.answering")
     assert svc.remove(chart) == 1
     monkeypatch.undo()
 
@@ -66,7 +66,7 @@ def test_remove_scrubs_quotes_from_conversations(tmp_path: Path, own_connection:
 
 
 def test_scrub_is_idempotent_and_leaves_other_collections(tmp_path: Path) -> None:
-    from core.conversations import Conversations
+    from sillok.service.conversations import Conversations
 
     c = Conversations(tmp_path / "conversations.db")
     a, b = c.create("default"), c.create("other")

@@ -20,7 +20,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from core.types import Hit
+from sillok.foundation.types import Hit
 
 _LC = {"system": SystemMessage, "user": HumanMessage, "assistant": AIMessage}
 

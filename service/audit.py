@@ -10,7 +10,7 @@ The log holds metadata only — paths, page numbers, the model, the question (un
 `settings.audit_questions` is off, then "[not logged]") — never document text or answer text, so
 removing a document from the index is not undone by the log. The file is created owner-only (0600).
 
-With `encrypt_history` on (core.atrest) a line is `{"time", "sealed": "sillok-fernet1:…"}`: the event
+With `encrypt_history` on (sillok.foundation.atrest) a line is `{"time", "sealed": "sillok-fernet1:…"}`: the event
 is sealed whole (question, paths, model); only the time stays readable, which the Fernet token shows
 anyway. Reading opens sealed lines with the key from the OS keyring, so `sillok audit` shows plain and
 sealed lines alike.
@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from core.atrest import Box, box_for
+from sillok.foundation.atrest import Box, box_for
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +197,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-# -- hooks called by the facade and core.answering -------------------------------------------------
+# -- hooks called by the facade and sillok.service.answering -------------------------------------------------
 _LOGS: weakref.WeakKeyDictionary[Any, AuditLog] = weakref.WeakKeyDictionary()
 _LOGS_LOCK = threading.Lock()
 
@@ -219,7 +219,7 @@ def _model_name(svc: Any) -> str:
         return f"{s.llm_server_model} ({s.llm_server_url})"
     name = str(getattr(s, "llm_model", "default") or "default")
     if name == "default":
-        from models.defaults import default_llm_path  # find_spec only: cheap
+        from sillok.models.defaults import default_llm_path  # find_spec only: cheap
 
         path = default_llm_path()
         return f"default ({path.name})" if path is not None else "default"

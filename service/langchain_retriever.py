@@ -16,7 +16,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from core.types import Hit
+from sillok.foundation.types import Hit
 
 _HIT_FIELDS = {f.name for f in dataclasses.fields(Hit)}
 

@@ -14,16 +14,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core import atrest
-from core.audit import record_ingest, record_remove
-from core.cancel import CancelToken
-from core.errors import SillokError
-from core.settings import Settings, load_settings
-from core.types import CollectionInfo, DocumentInfo, Hit, IngestReport
-from ingest.pipeline import Pipeline, ProgressFn
-from ingest.store import COMMITTED, Store
-from ingest.vector_index import VectorIndex
-from models.embedding import Embedder, make_embedder
+from sillok.foundation import atrest
+from sillok.foundation.cancel import CancelToken
+from sillok.foundation.errors import SillokError
+from sillok.foundation.settings import Settings, load_settings
+from sillok.foundation.types import CollectionInfo, DocumentInfo, Hit, IngestReport
+from sillok.ingest.pipeline import Pipeline, ProgressFn
+from sillok.ingest.store import COMMITTED, Store
+from sillok.ingest.vector_index import VectorIndex
+from sillok.models.embedding import Embedder, make_embedder
+from sillok.service.audit import record_ingest, record_remove
 
 COLLECTION_RE = re.compile(r"^[^\x00-\x1f/\\]{1,100}$")
 
@@ -31,7 +31,7 @@ COLLECTION_RE = re.compile(r"^[^\x00-\x1f/\\]{1,100}$")
 class Sillok:
     def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
         self.settings = settings or load_settings(**overrides)
-        from core import privacy
+        from sillok.foundation import privacy
 
         privacy.apply(self.settings.allow_hub_download)  # telemetry/tracing of every dependency off
         home = self.settings.home
@@ -54,8 +54,8 @@ class Sillok:
         return bool(self.settings.office_mode and self.settings.chroma_url)
 
     def office_client(self) -> Any:
-        from core.remote import make_chroma_client
-        from core.secrets import read_token
+        from sillok.foundation.secrets import read_token
+        from sillok.service.remote import make_chroma_client
 
         if self._office_client is None:
             url = self.settings.chroma_url
@@ -63,12 +63,12 @@ class Sillok:
         return self._office_client
 
     def shared_index(self, collection: str, create: bool = True) -> Any:
-        """core.remote.SharedIndex for `collection` in office mode (docs/deploy.md), else None.
+        """sillok.service.remote.SharedIndex for `collection` in office mode (docs/deploy.md), else None.
 
-        `create=False`: core.remote.NoSuchCollection when the office index has no such collection."""
+        `create=False`: sillok.service.remote.NoSuchCollection when the office index has no such collection."""
         if not self.office_index:
             return None
-        from core.remote import SharedIndex
+        from sillok.service.remote import SharedIndex
 
         if not COLLECTION_RE.match(collection):
             raise SillokError(f"invalid collection name {collection!r}: use 1–100 characters, no slashes")
@@ -93,7 +93,7 @@ class Sillok:
                         s.max_file_mb * 1024 * 1024)
 
     def retriever(self) -> Any:
-        from core.retrieval import Retriever
+        from sillok.service.retrieval import Retriever
 
         s = self.settings
         return Retriever(self.store, self.vectors, self.embedder, candidates=s.candidates, rrf_k=s.rrf_k,
@@ -143,7 +143,7 @@ class Sillok:
         return out
 
     def _office_collections(self) -> list[CollectionInfo]:
-        from core.remote import NoSuchCollection, office_collections
+        from sillok.service.remote import NoSuchCollection, office_collections
 
         out = []
         for meta in office_collections(self.office_client()):
@@ -173,7 +173,7 @@ class Sillok:
 
     def _office_documents(self, collection: str) -> list[DocumentInfo]:
         """The shared manifest and the failures any desktop recorded, shaped as on the desktop."""
-        from core.remote import NoSuchCollection
+        from sillok.service.remote import NoSuchCollection
 
         try:
             idx = self.shared_index(collection, create=False)
@@ -211,7 +211,7 @@ class Sillok:
         if shared is not None:
             target = str(Path(path).expanduser().resolve())
             with self._lock:
-                from core.conversations import scrub_removed
+                from sillok.service.conversations import scrub_removed
 
                 # this desktop's own conversations quote the shared documents too
                 sources = {str(m.get("source", "")) for m in shared.documents().values()}
@@ -226,7 +226,7 @@ class Sillok:
             matches = [s for s in sources if s == target or s.startswith(target.rstrip("/\\") + "/")]
             if not matches:
                 raise SillokError(f"{target} is not in collection {collection!r}")
-            from core.conversations import scrub_removed
+            from sillok.service.conversations import scrub_removed
 
             scrub_removed(self, collection, matches)  # answers quote documents: scrubbed while the text is here
             return record_remove(self, target, collection, sum(self.pipeline.remove(cid, s) for s in matches))
@@ -235,7 +235,7 @@ class Sillok:
                 cancel: CancelToken | None = None) -> int:
         """Embed the collection's stored chunks with the current embedding model (after a model change);
         returns the chunks embedded (0: already current). Local collections also do this on first use;
-        an office collection only here, because it switches every desktop (core.remote.SharedIndex.reembed)."""
+        an office collection only here, because it switches every desktop (sillok.service.remote.SharedIndex.reembed)."""
         with self._lock:
             shared = self.shared_index(collection, create=False)
             if shared is not None:
@@ -283,37 +283,37 @@ class Sillok:
                                                  "llama_cpp_python", "langchain-core", "PySide6")},
         }
         try:
-            from models.gpu import detect_backend
+            from sillok.models.gpu import detect_backend
 
             info["gpu_backend"] = detect_backend()
         except Exception as exc:  # noqa: BLE001 - doctor reports, it never fails
             info["gpu_backend"] = f"unknown ({exc})"
         st = self.settings
         if st.office_mode:  # which servers, and where each token comes from (never the token itself)
-            from core.secrets import read_token
+            from sillok.foundation.secrets import read_token
 
             servers = {"index": st.chroma_url, "model": st.llm_server_url, "embeddings": st.embedding_server_url}
             info["office"] = {k: {"url": u, "token": f"{t.where}" + (f" ({t.note})" if t.note else "")}
                               for k, u in servers.items() if u for t in [read_token(u)]}
         try:
-            from models.defaults import default_llm_path
+            from sillok.models.defaults import default_llm_path
 
             info["llm_model"] = self.settings.llm_model if self.settings.llm_model != "default" else str(default_llm_path())
         except Exception as exc:  # noqa: BLE001
             info["llm_model"] = f"unknown ({exc})"
         return info
 
-    # -- answering (implemented in core.answering; kept here so every caller has one facade) -----
+    # -- answering (implemented in sillok.service.answering; kept here so every caller has one facade) -----
     def ask(self, question: str, collection: str = "default", *, conversation_id: str | None = None,
             on_token: Any = None, cancel: CancelToken | None = None, sources: Sequence[str] | None = None) -> Any:
         """Answer from the collection's documents, streaming pieces to `on_token`; returns an Answer."""
-        from core.answering import ask
+        from sillok.service.answering import ask
 
         return ask(self, question, collection, conversation_id=conversation_id, on_token=on_token,
                    cancel=cancel, sources=sources)
 
     def conversations(self) -> Any:
-        """The persisted conversations store (core.conversations.Conversations)."""
-        from core.answering import conversations
+        """The persisted conversations store (sillok.service.conversations.Conversations)."""
+        from sillok.service.answering import conversations
 
         return conversations(self)

@@ -7,7 +7,7 @@ and colleagues read; a token there is a token leaked. The `keyring` package reac
 Headless Linux (no D-Bus secret service) has no keyring: `keyring` then picks its `fail` backend. There
 the token comes from the environment variable `SILLOK_SERVER_TOKEN` (set by IT in the service unit or the
 login profile) and `read_token` says so in `TokenSource.note`. The variable is read by
-`core.settings.server_token_from_env()` (the one module that reads the environment); settings have no
+`sillok.foundation.settings.server_token_from_env()` (the one module that reads the environment); settings have no
 token field, so no settings file can hold one.
 
 Each server has its own entry, keyed by its normalised address (`scheme://host:port`), so the model
@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from core.errors import SillokError
+from sillok.foundation.errors import SillokError
 
 SERVICE = "Sillok office server"
 ENV_VAR = "SILLOK_SERVER_TOKEN"
@@ -103,7 +103,7 @@ def read_token(url: str, environ: Mapping[str, str] | None = None) -> TokenSourc
 
 def _env_token() -> str | None:
     try:
-        from core.settings import server_token_from_env  # type: ignore[attr-defined]
+        from sillok.foundation.settings import server_token_from_env  # type: ignore[attr-defined]
     except ImportError:  # settings without office mode: no environment fallback
         return None
     return server_token_from_env()  # type: ignore[no-any-return]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from core.errors import Cancelled
+from sillok.foundation.errors import Cancelled
 
 
 class CancelToken:

@@ -14,8 +14,8 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-from core.errors import SillokError
-from core.settings import Settings
+from sillok.foundation.errors import SillokError
+from sillok.foundation.settings import Settings
 
 Key = tuple[str, int, str, str, str]
 
@@ -23,7 +23,7 @@ Key = tuple[str, int, str, str, str]
 def resolve_model_path(settings: Settings) -> Path:
     """`llm_model` as a path; "default" is the bundled SmolLM2 (SillokError if it is not installed)."""
     if settings.llm_model in ("", "default"):
-        from models.defaults import default_llm_path
+        from sillok.models.defaults import default_llm_path
 
         path = default_llm_path()
         if path is None:
@@ -56,7 +56,7 @@ class LLMHolder:
         return self._llm
 
     def get(self, settings: Settings) -> Any:
-        from models.llm import LocalLLM
+        from sillok.models.llm import LocalLLM
 
         key = settings_key(settings)
         with self._lock:

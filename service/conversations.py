@@ -7,7 +7,7 @@ Answers quote documents (each citation keeps the quoted span), so this file is a
 text: removing a document calls `scrub_removed`, which replaces the quotes of citations pointing at it
 with "[document removed]" (source, page and article stay, like the audit log's metadata) and blanks
 answer sentences copied verbatim from it; `secure_delete` and a WAL checkpoint take the old bytes off
-the disk. With `encrypt_history` on (core.atrest) titles, questions, answers and citations are sealed;
+the disk. With `encrypt_history` on (sillok.foundation.atrest) titles, questions, answers and citations are sealed;
 plain and sealed rows read back side by side.
 """
 
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.atrest import Box, box_for, is_sealed
-from core.errors import SillokError
+from sillok.foundation.atrest import Box, box_for, is_sealed
+from sillok.foundation.errors import SillokError
 
 REMOVED = "[document removed]"
 
@@ -70,7 +70,7 @@ class Conversations:
     def __init__(self, path: str | Path, box: Box | None = None) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        # No box given (core.answering opens by path): the one core.service registered for the folder.
+        # No box given (sillok.service.answering opens by path): the one sillok.service.facade registered for the folder.
         self.box = box if box is not None else box_for(self.path.parent)
         self._lock = threading.Lock()
         try:
@@ -250,15 +250,15 @@ def scrub_removed(svc: Any, collection: str, sources: Sequence[str]) -> int:
     """Before `sources` leave the index: scrub them from the conversations of `collection` (see
     `Conversations.scrub_sources`). Run first, while the chunk texts are still there to match answer
     sentences against; a kill after it leaves the documents in place and the next `remove` repeats it.
-    Follow-up sessions held in memory by core.answering are dropped through its `forget_sources` hook
+    Follow-up sessions held in memory by sillok.service.answering are dropped through its `forget_sources` hook
     (when that module is loaded and offers one)."""
-    forget = getattr(sys.modules.get("core.answering"), "forget_sources", None)
+    forget = getattr(sys.modules.get("sillok.service.answering"), "forget_sources", None)
     if forget is not None:
         forget(svc, collection, list(sources))
     path = Path(svc.settings.home) / "conversations.db"
     if not path.exists():
         return 0
-    if "core.answering" in sys.modules:  # the answering side holds the store open: use that connection
+    if "sillok.service.answering" in sys.modules:  # the answering side holds the store open: use that connection
         convs, own = svc.conversations(), False
     else:
         convs, own = Conversations(path, getattr(svc, "atrest", None)), True

@@ -7,7 +7,7 @@ option on (or off) never makes older records unreadable. What is sealed: a conve
 turn's question, answer and citations, and every audit line except its time. What is not: the document
 index (sillok.db, chroma/) and the model files — see the document above.
 
-The key is one random Fernet key per OS user, kept in the OS keyring (core.secrets.keyring_available:
+The key is one random Fernet key per OS user, kept in the OS keyring (sillok.foundation.secrets.keyring_available:
 Windows Credential Manager, macOS Keychain, Secret Service/KWallet), never in a file. Where there is no
 real keyring the option is refused with a SillokError instead of writing the key next to the data.
 
@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from core.errors import SillokError
+from sillok.foundation.errors import SillokError
 
 PREFIX = "sillok-fernet1:"
 SERVICE = "Sillok data at rest"
@@ -82,7 +82,7 @@ class Box:
 def _load_key(create: bool) -> Any:
     from cryptography.fernet import Fernet
 
-    from core.secrets import keyring_available
+    from sillok.foundation.secrets import keyring_available
 
     if not keyring_available():
         if create:
@@ -111,8 +111,8 @@ def _load_key(create: bool) -> Any:
 
 
 # -- which Box a data folder uses ------------------------------------------------------------------
-# Registered by core.service.Sillok when it starts, so that a Conversations or AuditLog opened on the
-# same folder without an explicit box (core.answering opens Conversations by path) seals as settings say.
+# Registered by sillok.service.facade.Sillok when it starts, so that a Conversations or AuditLog opened on the
+# same folder without an explicit box (sillok.service.answering opens Conversations by path) seals as settings say.
 _BOXES: dict[Path, Box] = {}
 _BOXES_LOCK = threading.Lock()
 

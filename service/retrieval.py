@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from core.types import Hit
-from ingest.analyzer import analyse_query
-from ingest.doc_names import named_in
-from ingest.store import Store
-from ingest.vector_index import VectorIndex
-from models.embedding import DEFAULT_NAME, Embedder
+from sillok.foundation.types import Hit
+from sillok.ingest.analyzer import analyse_query
+from sillok.ingest.doc_names import named_in
+from sillok.ingest.store import Store
+from sillok.ingest.vector_index import VectorIndex
+from sillok.models.embedding import DEFAULT_NAME, Embedder
 
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sillok-keyword")
 HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
@@ -84,7 +84,7 @@ class Retriever:
         return self._hits(cid, fused, k)
 
     def route(self, cid: int, query: str, sources: Sequence[str] | None) -> Sequence[str] | None:
-        """Restrict the search to the documents the query names, if it names any (see ingest.doc_names)."""
+        """Restrict the search to the documents the query names, if it names any (see sillok.ingest.doc_names)."""
         names = self.store.doc_names(cid)
         named = named_in(query, {d: n for d, (_, n) in names.items()})
         if not named:

@@ -1,7 +1,7 @@
 """Office mode: one model server and one index server for the whole office, on existing engines.
 
 * Model: any OpenAI-compatible chat server (llama-cpp-python's `python -m llama_cpp.server`, llama.cpp's
-  `llama-server`, vLLM, Ollama's /v1) through LangChain's `ChatOpenAI`, so `core.answering.ask(...,
+  `llama-server`, vLLM, Ollama's /v1) through LangChain's `ChatOpenAI`, so `sillok.service.answering.ask(...,
   chat_model=make_chat_model(...))` runs the very same chain as on the desktop. `OfficeChatModel` adds
   what an office needs on top: a bounded retry before the first token (never after: a retried stream
   would repeat text), one clear `RemoteUnavailable` message naming the address, and a stream that closes
@@ -39,8 +39,8 @@ from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 from langchain_openai import ChatOpenAI
 
-from core.errors import SillokError
-from core.types import Chunk, Hit, IngestReport
+from sillok.foundation.errors import SillokError
+from sillok.foundation.types import Chunk, Hit, IngestReport
 
 RETRY_BACKOFF_S = 0.5
 
@@ -540,8 +540,8 @@ class SharedIndex:
 
     def _copy(self, src: Any, dst: Any, ids: Sequence[str], embedder: Any, progress: Any, cancel: Any,
               t0: float, done: int = 0) -> int:
-        from core.types import Progress
-        from ingest.pipeline import indexed_text
+        from sillok.foundation.types import Progress
+        from sillok.ingest.pipeline import indexed_text
 
         copied = 0
         for i in range(0, len(ids), REEMBED_BATCH):
@@ -632,9 +632,9 @@ class SharedIndex:
                candidates: int = 50, rrf_k: int = 60, dense_weight: float | None = None,
                merge_neighbours: bool = True, mode: str = "hybrid") -> list[Hit]:
         """The desktop's hybrid search (routing, keyword + dense, weighted RRF, merging) on the shared index."""
-        from core.retrieval import _merge_into, rrf, weights_for
-        from ingest.analyzer import analyse_query
-        from ingest.doc_names import named_in
+        from sillok.ingest.analyzer import analyse_query
+        from sillok.ingest.doc_names import named_in
+        from sillok.service.retrieval import _merge_into, rrf, weights_for
 
         self._check()
         docs = self.documents()
@@ -674,20 +674,20 @@ class SharedIndex:
                progress: Any = None, cancel: Any = None, max_file_bytes: int = 200 * 1024 * 1024) -> IngestReport:
         """Load, chunk, analyse and embed files on this desktop, then write them to the shared index.
 
-        Same loaders, chunking, keyword analysis and embedding as `ingest.pipeline` (so the shared and
+        Same loaders, chunking, keyword analysis and embedding as `sillok.ingest.pipeline` (so the shared and
         desktop indexes hold the same chunks); one bad file is reported, recorded in the shared failures
         (every desktop lists it) and the batch goes on. A changed file that no longer loads keeps its
         last good version, as on the desktop.
         """
         from dataclasses import replace
 
-        from core.errors import Cancelled, LoadError
-        from core.types import FileResult, Progress
-        from ingest import loaders
-        from ingest.analyzer import analyse
-        from ingest.chunking import chunk_document
-        from ingest.doc_names import document_names
-        from ingest.pipeline import _title_for, expand, indexed_text
+        from sillok.foundation.errors import Cancelled, LoadError
+        from sillok.foundation.types import FileResult, Progress
+        from sillok.ingest import loaders
+        from sillok.ingest.analyzer import analyse
+        from sillok.ingest.chunking import chunk_document
+        from sillok.ingest.doc_names import document_names
+        from sillok.ingest.pipeline import _title_for, expand, indexed_text
 
         t0 = time.monotonic()
         self._check(create=True)

@@ -18,15 +18,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.audit import record_answer as _audit
-from core.cancel import CancelToken
-from core.chain import NotRelevant, build_chain, to_lc_messages
-from core.citations import drop_repeated_sentences, parse_answer
-from core.conversations import Conversations
-from core.errors import SillokError
-from core.langchain_retriever import SillokRetriever, document_to_hit
-from core.llm_holder import holder_for
-from core.prompting import (
+from sillok.foundation.cancel import CancelToken
+from sillok.foundation.errors import SillokError
+from sillok.foundation.types import Answer, Hit
+from sillok.ingest.analyzer import analyse, analyse_query
+from sillok.service.audit import record_answer as _audit
+from sillok.service.chain import NotRelevant, build_chain, to_lc_messages
+from sillok.service.citations import drop_repeated_sentences, parse_answer
+from sillok.service.conversations import Conversations
+from sillok.service.langchain_retriever import SillokRetriever, document_to_hit
+from sillok.service.llm_holder import holder_for
+from sillok.service.prompting import (
     NOT_FOUND,
     Messages,
     answer_messages,
@@ -35,8 +37,6 @@ from core.prompting import (
     rewrite_messages,
     session_rewrite_messages,
 )
-from core.types import Answer, Hit
-from ingest.analyzer import analyse, analyse_query
 
 OnToken = Callable[[str], None]
 
@@ -104,12 +104,12 @@ def local_chat_model(svc: Any) -> Any:
     """The LangChain chat model over this Sillok's (lazily loaded) LocalLLM."""
     s = svc.settings
     if s.office_mode and s.llm_server_url:
-        from core.remote import make_chat_model
-        from core.secrets import read_token
+        from sillok.foundation.secrets import read_token
+        from sillok.service.remote import make_chat_model
 
         return make_chat_model(s.llm_server_url, read_token(s.llm_server_url).token, s.llm_server_model,
                                s.temperature, s.max_answer_tokens, s.server_timeout_s)
-    from models.langchain_chat import LocalChatModel
+    from sillok.models.langchain_chat import LocalChatModel
 
     return LocalChatModel(llm=holder_for(svc).get(s), max_tokens=s.max_answer_tokens, temperature=s.temperature)
 
@@ -137,7 +137,7 @@ def _sessions(svc: Any) -> dict[str, _Session]:
 def forget_sources(svc: Any, collection: str, sources: Sequence[str]) -> int:
     """Drop every in-memory conversation session that showed the model text of `sources`, and the
     model's prompt cache with them (document removal: its text must not stay in any cache; called by
-    core.conversations.scrub_removed). Sources are absolute paths, so `collection` needs no check.
+    sillok.service.conversations.scrub_removed). Sources are absolute paths, so `collection` needs no check.
     Returns the sessions dropped; the next turn of those conversations starts cold."""
     gone = set(sources)
     sessions = _sessions(svc)
@@ -309,7 +309,7 @@ def _first_line(text: str) -> str:
 
 def _local_llm(model: Any) -> Any:
     """The LocalLLM behind a LocalChatModel, else None (any other LangChain model)."""
-    from models.langchain_chat import LocalChatModel
+    from sillok.models.langchain_chat import LocalChatModel
 
     return model.llm if isinstance(model, LocalChatModel) else None
 

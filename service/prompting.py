@@ -12,7 +12,7 @@ Why this layout:
   question-before-sources) on the bundled SmolLM2-135M over pubmedqa abstracts: it writes `[1]` at all
   only when the user message ends with an explicit "cite the source number like [1]" line after the
   question; a one-shot example made it copy the example's facts, and the question before the sources
-  made it recite the sources. Even so a 135M model often cites nothing; see core.citations.
+  made it recite the sources. Even so a 135M model often cites nothing; see sillok.service.citations.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from core.citations import sentence_spans
-from core.types import Hit
+from sillok.foundation.types import Hit
+from sillok.service.citations import sentence_spans
 
 SYSTEM = (
     "You answer questions from the sources the user gives. Use only the sources. After each sentence "

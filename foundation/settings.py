@@ -139,7 +139,7 @@ def _read_json(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:
-        from core.errors import SillokError
+        from sillok.foundation.errors import SillokError
 
         raise SillokError(f"settings file {path} is not valid JSON ({exc}); fix or delete it") from exc
     return data if isinstance(data, dict) else {}

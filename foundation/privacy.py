@@ -8,7 +8,7 @@ environment variables and clears one cache, so it costs microseconds and imports
 
 What each dependency does, checked against the pinned versions:
 - chromadb 1.5.9: product telemetry (`chromadb.telemetry.product.posthog`) is a no-op in this
-  version, and `ingest.vector_index` passes `anonymized_telemetry=False` anyway; its OpenTelemetry
+  version, and `sillok.ingest.vector_index` passes `anonymized_telemetry=False` anyway; its OpenTelemetry
   export runs only when `CHROMA_OTEL_COLLECTION_ENDPOINT` is set — cleared here.
 - langsmith / langchain-core: tracing is on when `LANGSMITH_TRACING[_V2]` / `LANGCHAIN_TRACING[_V2]`
   is "true" — all forced to "false"; langsmith caches those reads (`get_env_var` is lru_cached), so

@@ -14,8 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from core.types import Citation, Hit
-from ingest.analyzer import analyse
+from sillok.foundation.types import Citation, Hit
+from sillok.ingest.analyzer import analyse
 
 QUOTE_MAX = 300
 MAX_RANGE = 20  # "[1-500]" is noise, not a range of sources
@@ -158,7 +158,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def drop_repeated_sentences(text: str) -> str:
     """`text` with every sentence that already occurred dropped (case and spacing ignored).
 
-    Used only on an answer cut short because the model looped (models.llm.looping): what was shown
+    Used only on an answer cut short because the model looped (sillok.models.llm.looping): what was shown
     while streaming was the loop; what is kept, cited and exported is each sentence once.
     """
     spans = sentence_spans(text)
