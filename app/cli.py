@@ -198,7 +198,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def cmd_reembed(args: argparse.Namespace) -> int:
     """Why a command: an office collection is re-embedded only when someone asks (it switches every
-    desktop at once, see sillok.service.remote.SharedIndex.reembed); locally it saves the wait at the next search."""
+    desktop at once, see sillok.ingest.office_index.OfficeIndex.reembed); locally it saves the wait at the next search."""
     svc = _service(args)
     n = svc.reembed(args.collection)
     if args.json:

@@ -80,7 +80,7 @@ def phase_scale(home: str, n: int) -> dict:
     from sillok.service.facade import Sillok
 
     svc = Sillok(home=Path(home))
-    cid = svc.store.collection_id("default")
+    cid = svc.backend.store.collection_id("default")
     rng = np.random.default_rng(0)
     vocab = analyse((EVAL / "pubmedqa" / "docs").joinpath(sorted(os.listdir(EVAL / "pubmedqa" / "docs"))[0]).read_text())
     vocab += [f"term{i}" for i in range(20000)]
@@ -92,13 +92,13 @@ def phase_scale(home: str, n: int) -> dict:
         chunks = [Chunk(f"{doc_id}-{i}", f"/syn/{d}.txt", doc_id, i, "", None, 0, 0) for i in range(per_doc)]
         terms = [" ".join(rng.choice(vocab, 120)) for _ in chunks]
         chunks = [Chunk(c.chunk_id, c.source, c.doc_id, c.ordinal, t, None, 0, len(t)) for c, t in zip(chunks, terms, strict=True)]
-        with svc.store.tx():
-            rowids = svc.store.add_pending(cid, DocRow(cid, doc_id, f"/syn/{d}.txt", doc_id, 0, "pending", "", "txt", 1, per_doc, 0.0), chunks, terms)
-            svc.store.set_state(cid, [doc_id], COMMITTED)
+        with svc.backend.store.tx():
+            rowids = svc.backend.store.add_document(cid, DocRow(cid, doc_id, f"/syn/{d}.txt", doc_id, 0, COMMITTED, "", "txt", 1, per_doc, 0.0), chunks, terms)
         vecs = rng.standard_normal((per_doc, svc.embedder.dim)).astype("float32")
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-        svc.vectors.upsert(cid, key, rowids, [doc_id] * per_doc, vecs)
-    svc.store.set_embedding(cid, key, svc.embedder.name)
+        svc.backend.vectors.upsert(cid, key, rowids, [doc_id] * per_doc, vecs)
+        svc.backend.store.set_vkey(cid, rowids, key)
+    svc.backend.store.set_embedding(cid, key, svc.embedder.name)
     build = time.perf_counter() - t0
     queries = [" ".join(rng.choice(vocab, 8)) for _ in range(60)] + ["metformin glucose outcome", "야간근로 가산임금"]
     svc.search(queries[0])  # warm

@@ -54,9 +54,8 @@ def _ask_series(svc, model, runs: int) -> dict[str, float]:
 
 def _throughput(url: str, askers: int, requests: int, tokens: int) -> dict[str, float]:
     from sillok.foundation.types import Hit
-    from sillok.service.chain import to_lc_messages
+    from sillok.models.office_chat import make_chat_model
     from sillok.service.prompting import answer_messages
-    from sillok.service.remote import make_chat_model
 
     hits = [Hit(chunk_id=f"c{i}", source=n, text=(DOCS / n).read_text(encoding="utf-8")[:1200], score=1.0)
             for i, (n, _) in enumerate(QUESTIONS)]
@@ -74,14 +73,14 @@ def _throughput(url: str, askers: int, requests: int, tokens: int) -> dict[str, 
         rotated = hits[n % len(hits):] + hits[: n % len(hits)]  # a different prefix too (no KV reuse)
         msgs, _ = answer_messages(q, rotated, [], n_ctx=2048, max_answer_tokens=tokens,
                                   count=lambda s: len(s.encode()) // 3 + 1)
-        return to_lc_messages(msgs)
+        return msgs
 
     def worker() -> None:
-        model = make_chat_model(url, None, max_tokens=tokens, timeout=300)
+        model = make_chat_model(url, None, timeout=300)
         for _ in range(requests):
-            lc = prompt()
+            msgs = prompt()
             t0 = time.perf_counter()
-            n = sum(1 for c in model.stream(lc) if c.content)
+            n = sum(1 for c in model.stream(msgs, max_tokens=tokens) if c)
             with lock:
                 latencies.append(time.perf_counter() - t0)
                 pieces[0] += n
@@ -107,9 +106,8 @@ def main() -> None:
     args = ap.parse_args()
 
     from sillok.models.defaults import default_llm_path
-    from sillok.service.answering import local_chat_model
+    from sillok.models.office_chat import make_chat_model
     from sillok.service.facade import Sillok
-    from sillok.service.remote import make_chat_model
 
     model = args.model or str(default_llm_path())
     with tempfile.TemporaryDirectory() as d:
@@ -120,9 +118,9 @@ def main() -> None:
         server = _server(model, tmp)
         server.start()
         try:
-            remote = make_chat_model(server.url, None, max_tokens=args.tokens, timeout=300)
+            remote = make_chat_model(server.url, None, n_ctx=2048, timeout=300)
             _ask_series(svc, remote, 1)  # warm both (model load, page cache)
-            embedded = local_chat_model(svc)
+            embedded = svc.chat_model()
             _ask_series(svc, embedded, 1)
             rows = {"embedded": _ask_series(svc, embedded, args.runs), "server": _ask_series(svc, remote, args.runs)}
             print(f"model {Path(model).name}, same threads both ways, {args.tokens} answer tokens, "

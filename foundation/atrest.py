@@ -18,7 +18,6 @@ through unchanged, so mixed files read back whole.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import Any
 
 from sillok.foundation.errors import SillokError
@@ -110,29 +109,5 @@ def _load_key(create: bool) -> Any:
         raise SillokError(f"the keyring entry '{SERVICE}' does not hold a valid key; delete it") from exc
 
 
-# -- which Box a data folder uses ------------------------------------------------------------------
-# Registered by sillok.service.facade.Sillok when it starts, so that a Conversations or AuditLog opened on the
-# same folder without an explicit box (sillok.service.answering opens Conversations by path) seals as settings say.
-_BOXES: dict[Path, Box] = {}
-_BOXES_LOCK = threading.Lock()
-
-
-def register(home: str | Path, box: Box) -> Box:
-    with _BOXES_LOCK:
-        _BOXES[_norm(home)] = box
-    return box
-
-
-def box_for(home: str | Path) -> Box:
-    """The Box registered for this data folder, else a reading-only one (opens sealed, seals nothing)."""
-    with _BOXES_LOCK:
-        found = _BOXES.get(_norm(home))
-    return found if found is not None else Box(False)
-
-
 def box_from_settings(settings: Any) -> Box:
     return Box(bool(getattr(settings, "encrypt_history", False)))
-
-
-def _norm(home: str | Path) -> Path:
-    return Path(home).expanduser().resolve()

@@ -188,3 +188,28 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def context_header(title: str, heading: str, article: str | None, text: str) -> str:
+    """Document title and heading path, prepended to the text that is embedded and keyword-indexed.
+
+    A clause rarely names its contract and a paragraph rarely names its statute; the header lets a
+    question that names the document ("Consider the Franchise Agreement…", "가사소송법상…") find it.
+    Parts the text already shows near its start are left out.
+    """
+    parts: list[str] = []
+    for part in (title, heading, article or ""):
+        part = part.strip()
+        if part and part not in parts and part not in text[:200]:
+            parts.append(part)
+    return " · ".join(parts)
+
+
+def with_header(title: str, heading: str, article: str | None, text: str) -> str:
+    header = context_header(title, heading, article, text)
+    return f"{header}\n{text}" if header else text
+
+
+def indexed_text(chunk: Chunk) -> str:
+    """What is embedded and keyword-indexed for a chunk (the same at ingest and at every re-embed)."""
+    return with_header(chunk.title, chunk.heading, chunk.article, chunk.text)

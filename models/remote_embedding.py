@@ -1,19 +1,17 @@
-"""Embeddings from an OpenAI-compatible `/v1/embeddings` server (office mode), through LangChain.
+"""Embeddings from an OpenAI-compatible `/v1/embeddings` server (office mode), with the `openai` client.
 
-Same narrow contract as `sillok.models.embedding.Embedder` (`key`, `name`, `source`, `dim`, `batch_size`,
-`embed_passages`, `embed_query`, `embed_queries`), so the pipeline, the shared index and retrieval use
-it unchanged. Servers: llama.cpp's `llama-server --embeddings --pooling mean`, llama-cpp-python's
+Same narrow contract as every embedder (sillok.foundation.protocols.Embedder), so the pipeline, the
+shared index and retrieval use it unchanged. Servers: llama.cpp's `llama-server --embeddings --pooling mean`, llama-cpp-python's
 `python -m llama_cpp.server --embedding true` (a pooled model), vLLM, Ollama's /v1, Infinity, TEI.
 
-Why `langchain_openai.OpenAIEmbeddings`: it is the OpenAI-compatible embeddings client of the stack the
-answer chain already uses. Two of its defaults are switched off: `check_embedding_ctx_length` (it would
-tokenise with tiktoken, whose encoding files are a download, and send token ids that non-OpenAI servers
-refuse) and base64 transfer (`encoding_format="float"`: not every server implements base64).
+Why the plain `openai` client: it is the one OpenAI-compatible client every office server speaks to, and
+it sends text as it is (wrappers that count tokens with tiktoken need a download and send token ids
+that non-OpenAI servers refuse). Vectors come as floats (`encoding_format="float"`): not every server
+implements base64.
 
 The key (which vectors these are) is built from the *model name* and the passage prefix, never from
 the address: the same model behind a new address makes the same vectors, and two models never share a
-key, so their vectors never mix (`sillok.ingest.store` and `sillok.service.remote.SharedIndex` keep one vector set per
-key). The server does not say reliably which model it runs (llama-cpp-python reports a file path, or
+key, so their vectors never mix (the local and the office index keep one vector set per key). The server does not say reliably which model it runs (llama-cpp-python reports a file path, or
 whatever alias it was given), so the model name is a required setting: give each model its own name.
 """
 
@@ -27,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from sillok.foundation.errors import SillokError
+from sillok.foundation.servers import RemoteUnavailable, TokenRefused, classify, openai_base_url, reason
 from sillok.models.embedding import prefixes_for
 
 SERVER_LABEL = "Office embedding server"
@@ -39,8 +38,6 @@ class RemoteEmbedder:
     def __init__(self, url: str, model: str, token: str | None = None, *, query_prefix: str | None = None,
                  passage_prefix: str | None = None, batch_size: int = 32, timeout: float = 60.0,
                  retries: int = 2) -> None:
-        from sillok.service.remote import openai_base_url
-
         model = model.strip()
         if not model:
             raise SillokError(
@@ -67,16 +64,13 @@ class RemoteEmbedder:
 
     @property
     def model(self) -> Any:
-        """The LangChain embeddings client (made on first use; no request is sent until then)."""
+        """The `openai` client (made on first use; no request is sent until then)."""
         with self._lock:
             if self._client is None:
-                from langchain_openai import OpenAIEmbeddings
+                import openai
 
-                self._client = OpenAIEmbeddings(
-                    model=self.name, base_url=self.base_url, api_key=self.token or "none",  # type: ignore[arg-type]
-                    check_embedding_ctx_length=False, model_kwargs={"encoding_format": "float"},
-                    chunk_size=self.batch_size, timeout=self.timeout, max_retries=self.retries,
-                )
+                self._client = openai.OpenAI(base_url=self.base_url, api_key=self.token or "none",
+                                             timeout=self.timeout, max_retries=self.retries)
             return self._client
 
     @property
@@ -101,8 +95,12 @@ class RemoteEmbedder:
     def _encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._dim or 0), dtype=np.float32)
+        raw: list[list[float]] = []
         try:
-            raw = self.model.embed_documents(texts)
+            for i in range(0, len(texts), self.batch_size):
+                res = self.model.embeddings.create(model=self.name, input=texts[i : i + self.batch_size],
+                                                   encoding_format="float")
+                raw += [list(d.embedding) for d in sorted(res.data, key=lambda d: d.index)]
         except Exception as exc:
             raise self._error(exc) from exc
         try:
@@ -127,9 +125,7 @@ class RemoteEmbedder:
     def _error(self, exc: BaseException) -> SillokError:
         import openai
 
-        from sillok.service.remote import RemoteUnavailable, TokenRefused, _classify, _reason
-
-        kind = _classify(exc)
+        kind = classify(exc)
         if kind == "auth":
             return TokenRefused(SERVER_LABEL, self.url)
         if isinstance(exc, openai.APIStatusError) and exc.status_code in (404, 405):
@@ -139,8 +135,8 @@ class RemoteEmbedder:
             return SillokError(f"{SERVER_LABEL} at {self.url} failed (HTTP 500: {str(exc)[:200]}); is it "
                                "started as an embedding server (e.g. llama_cpp.server --embedding true)?")
         if kind == "down":
-            reason = _reason(exc) + (f", {self.retries + 1} attempts" if self.retries else "")
-            return RemoteUnavailable(SERVER_LABEL, self.url, reason, kept=KEPT)
+            why = reason(exc) + (f", {self.retries + 1} attempts" if self.retries else "")
+            return RemoteUnavailable(SERVER_LABEL, self.url, why, kept=KEPT)
         if isinstance(exc, openai.APIStatusError):
             return SillokError(f"{SERVER_LABEL} at {self.url} refused the request (HTTP {exc.status_code}: "
                                f"{str(exc)[:200]})")

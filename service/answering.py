@@ -1,5 +1,9 @@
 """Answer a question from a collection: rewrite a follow-up, retrieve, decide, stream, cite, persist.
 
+The path is direct: `Sillok.search` gives Hits, the gate keeps or refuses them, `prompting` packs them
+into chat messages, and the `ChatModel` (this computer's llama.cpp model or the office server,
+chosen once in sillok.service.backends) streams the answer back as text pieces.
+
 Why the relevance gate comes before the model: a small local model asked about passages that do not
 hold the answer still answers (from its own memory, wrongly). Fused RRF scores say nothing absolute
 ("best of a bad lot" scores like a good hit), so besides `settings.min_relevance` the gate requires
@@ -11,32 +15,27 @@ and the model is never loaded.
 from __future__ import annotations
 
 import dataclasses
-import threading
 import time
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import SillokError
+from sillok.foundation.protocols import ChatModel, Messages
 from sillok.foundation.types import Answer, Hit
 from sillok.ingest.analyzer import analyse, analyse_query
 from sillok.service.audit import record_answer as _audit
-from sillok.service.chain import NotRelevant, build_chain, to_lc_messages
 from sillok.service.citations import drop_repeated_sentences, parse_answer
-from sillok.service.conversations import Conversations
-from sillok.service.langchain_retriever import SillokRetriever, document_to_hit
-from sillok.service.llm_holder import holder_for
 from sillok.service.prompting import (
     NOT_FOUND,
-    Messages,
     answer_messages,
     followup_messages,
     language,
     rewrite_messages,
     session_rewrite_messages,
 )
+from sillok.service.sessions import Session
 
 OnToken = Callable[[str], None]
 
@@ -86,144 +85,45 @@ class RelevanceGate:
 DEFAULT_GATE = RelevanceGate()
 REWRITE_MAX_TOKENS = 48
 
-_CONVS: weakref.WeakKeyDictionary[Any, Conversations] = weakref.WeakKeyDictionary()
-_CONVS_LOCK = threading.Lock()
-
-
-def conversations(svc: Any) -> Conversations:
-    """The conversations store of this Sillok (`<home>/conversations.db`), opened once."""
-    with _CONVS_LOCK:
-        store = _CONVS.get(svc)
-        if store is None:
-            store = _CONVS[svc] = Conversations(svc.settings.home / "conversations.db",
-                                                getattr(svc, "atrest", None))
-        return store
-
-
-def local_chat_model(svc: Any) -> Any:
-    """The LangChain chat model over this Sillok's (lazily loaded) LocalLLM."""
-    s = svc.settings
-    if s.office_mode and s.llm_server_url:
-        from sillok.foundation.secrets import read_token
-        from sillok.service.remote import make_chat_model
-
-        return make_chat_model(s.llm_server_url, read_token(s.llm_server_url).token, s.llm_server_model,
-                               s.temperature, s.max_answer_tokens, s.server_timeout_s)
-    from sillok.models.langchain_chat import LocalChatModel
-
-    return LocalChatModel(llm=holder_for(svc).get(s), max_tokens=s.max_answer_tokens, temperature=s.temperature)
-
-
-@dataclass
-class _Session:
-    """A conversation as the model saw it, kept in memory so follow-ups reuse the KV cache.
-
-    `messages` are the exact messages sent (system, users with their sources, the answers) and
-    `hits[n-1]` is source [n] across all of them. Lost on restart: the next turn is then cold.
-    """
-
-    messages: Messages
-    hits: list[Hit]
-
-
-_SESSIONS: weakref.WeakKeyDictionary[Any, dict[str, _Session]] = weakref.WeakKeyDictionary()
-
-
-def _sessions(svc: Any) -> dict[str, _Session]:
-    with _CONVS_LOCK:
-        return _SESSIONS.setdefault(svc, {})
-
-
-def forget_sources(svc: Any, collection: str, sources: Sequence[str]) -> int:
-    """Drop every in-memory conversation session that showed the model text of `sources`, and the
-    model's prompt cache with them (document removal: its text must not stay in any cache; called by
-    sillok.service.conversations.scrub_removed). Sources are absolute paths, so `collection` needs no check.
-    Returns the sessions dropped; the next turn of those conversations starts cold."""
-    gone = set(sources)
-    sessions = _sessions(svc)
-    with _CONVS_LOCK:
-        stale = [cid for cid, s in sessions.items() if any(h.source in gone for h in s.hits)]
-        for cid in stale:
-            del sessions[cid]
-    llm = holder_for(svc).llm
-    if stale and llm is not None:
-        llm.forget()
-    return len(stale)
-
-
-@dataclass
-class _Run:
-    """What the prompt step learnt, read back by `ask` after streaming."""
-
-    hits: list[Hit] = dataclasses.field(default_factory=list)
-    sent: Messages = dataclasses.field(default_factory=list)
-    model: Any = None
-    retrieved_at: float = 0.0
-    generate_at: float = 0.0
-
 
 def ask(svc: Any, question: str, collection: str = "default", *, conversation_id: str | None = None,
         on_token: OnToken | None = None, cancel: CancelToken | None = None,
-        sources: Sequence[str] | None = None, chat_model: Any = None,
+        sources: Sequence[str] | None = None, chat_model: ChatModel | None = None,
         gate: RelevanceGate = DEFAULT_GATE) -> Answer:
-    """See module docstring. `chat_model` (any LangChain BaseChatModel) replaces the local model."""
+    """See module docstring. `chat_model` (any ChatModel) replaces the one the settings choose."""
     t0 = time.perf_counter()
     question = question.strip()
     if not question:
         raise SillokError("empty question")
     settings = svc.settings
-    convs = conversations(svc)
+    convs = svc.conversations()
     history: list[tuple[str, str]] = []
     if conversation_id is not None:
         convs.get(conversation_id)  # unknown id → SillokError before any work
         history = [(t.question, t.answer) for t in convs.turns(conversation_id) if t.found and not t.cancelled]
-    run = _Run()
+    loaded: list[ChatModel] = []
 
-    def model() -> Any:
-        if run.model is None:
-            run.model = chat_model if chat_model is not None else local_chat_model(svc)
-        return run.model
+    def model() -> ChatModel:  # loaded only when an answer really needs it
+        if not loaded:
+            loaded.append(chat_model if chat_model is not None else svc.chat_model())
+        return loaded[0]
 
-    session = _sessions(svc).get(conversation_id) if conversation_id and history else None
-    standalone = (rewrite_question(model(), question, history, cancel, session) if history else question)
+    session = svc.sessions.get(conversation_id) if history else None
+    standalone = rewrite_question(model(), question, history, cancel, session) if history else question
     t_search = time.perf_counter()
-
-    def prompt(x: dict[str, Any]) -> Any:
-        run.retrieved_at = time.perf_counter()
-        hits = [document_to_hit(d) for d in x["docs"]]
-        if not gate.relevant(standalone, hits, settings.min_relevance):
-            raise NotRelevant(hits)
-        hits = gate.sources(standalone, hits)
-        m = model()
-        sizes = dict(n_ctx=_n_ctx(m, settings.n_ctx), max_answer_tokens=settings.max_answer_tokens,
-                     count=_counter(m), prompt_tokens=_prompt_counter(m))
-        follow = None
-        if session is not None:
-            seen = {h.chunk_id for h in session.hits}
-            new = [h for h in hits if h.chunk_id not in seen]
-            cap = settings.followup_source_tokens
-            follow = followup_messages(session.messages, question, new, len(session.hits) + 1, **sizes,
-                                       new_source_tokens=cap if cap > 0 else None,
-                                       terms=analyse_query(f"{standalone} {question}"))
-        if follow is not None and session is not None:
-            msgs, used = follow
-            run.hits = [*session.hits, *used]
-        else:
-            msgs, run.hits = answer_messages(question, hits, history, **sizes)
-        run.sent = msgs
-        run.generate_at = time.perf_counter()
-        return to_lc_messages(msgs)
-
-    def bound_model() -> Any:
-        m = model()
-        return m.bind(cancel=cancel) if cancel is not None and _local_llm(m) is not None else m
-
-    retriever = SillokRetriever(svc=svc, collection=collection, k=settings.top_k,
-                                sources=list(sources) if sources else None)
-    chain = build_chain(retriever, bound_model, prompt)
+    hits = svc.search(standalone, collection, k=settings.top_k, sources=list(sources) if sources else None)
+    retrieved_at = time.perf_counter()
+    if not gate.relevant(standalone, hits, settings.min_relevance):
+        return _audit(svc, _not_found(convs, question, standalone, collection, conversation_id, hits, t0,
+                                      t_search, retrieved_at, on_token), collection)
+    hits = gate.sources(standalone, hits)
+    m = model()
+    msgs, shown = _prompt(m, settings, question, standalone, hits, history, session)
+    generate_at = time.perf_counter()
     pieces: list[str] = []
     first: float | None = None
-    stream = chain.stream({"query": standalone})
+    stream = m.stream(msgs, max_tokens=settings.max_answer_tokens, temperature=settings.temperature,
+                      cancel=cancel)
     try:
         for piece in stream:
             if cancel is not None and cancel.cancelled:
@@ -234,29 +134,48 @@ def ask(svc: Any, question: str, collection: str = "default", *, conversation_id
             pieces.append(piece)
             if on_token is not None:
                 on_token(piece)
-    except NotRelevant as nr:
-        return _audit(svc, _not_found(convs, question, standalone, collection, conversation_id, nr.hits, t0,
-                                      t_search, run.retrieved_at, on_token), collection)
     finally:
-        stream.close()
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()  # an office stream closes its HTTP response: the server stops generating
     end = time.perf_counter()
     cancelled = bool(cancel is not None and cancel.cancelled)
     text = "".join(pieces).strip()
-    llm = _local_llm(run.model)
-    if llm is not None and llm.last_timings is not None and llm.last_timings.looped:
+    measured = m.timings()
+    if measured is not None and measured.looped:
         text = drop_repeated_sentences(text)
-    parsed = parse_answer(text, run.hits)
-    timings = _timings(run, t0, t_search, first, end, len(pieces))
+    parsed = parse_answer(text, shown)
+    timings = _timings(measured, t0, t_search, retrieved_at, generate_at, first, end, len(pieces))
     cid = conversation_id or convs.create(collection, question)
     convs.add_turn(cid, question, text, [dataclasses.asdict(c) for c in parsed.citations], cancelled=cancelled)
-    if not cancelled and run.sent:
-        _sessions(svc)[cid] = _Session([*run.sent, {"role": "assistant", "content": text}], list(run.hits))
-    return _audit(svc, Answer(question, text, True, parsed.citations, run.hits, parsed.uncited, parsed.dropped,
+    if not cancelled:
+        svc.sessions.put(cid, Session([*msgs, {"role": "assistant", "content": text}], list(shown)))
+    return _audit(svc, Answer(question, text, True, parsed.citations, shown, parsed.uncited, parsed.dropped,
                               timings, cancelled, cid, standalone), collection)
 
 
-def _not_found(convs: Conversations, question: str, standalone: str, collection: str,
-               conversation_id: str | None, hits: list[Hit], t0: float, t_search: float, retrieved_at: float,
+def _prompt(m: ChatModel, settings: Any, question: str, standalone: str, hits: list[Hit],
+            history: list[tuple[str, str]], session: Session | None) -> tuple[Messages, list[Hit]]:
+    """The messages for the model and the hits they show ([n] is shown[n-1]). A follow-up keeps the
+    conversation exactly as the model saw it (its KV cache serves that prefix) and adds only new
+    sources, cut to `followup_source_tokens`."""
+    sizes = dict(n_ctx=m.n_ctx, max_answer_tokens=settings.max_answer_tokens, count=m.count_tokens,
+                 prompt_tokens=m.prompt_tokens)
+    if session is not None:
+        seen = {h.chunk_id for h in session.hits}
+        new = [h for h in hits if h.chunk_id not in seen]
+        cap = settings.followup_source_tokens
+        follow = followup_messages(session.messages, question, new, len(session.hits) + 1, **sizes,
+                                   new_source_tokens=cap if cap > 0 else None,
+                                   terms=analyse_query(f"{standalone} {question}"))
+        if follow is not None:
+            msgs, used = follow
+            return msgs, [*session.hits, *used]
+    return answer_messages(question, hits, history, **sizes)
+
+
+def _not_found(convs: Any, question: str, standalone: str, collection: str, conversation_id: str | None,
+               hits: list[Hit], t0: float, t_search: float, retrieved_at: float,
                on_token: OnToken | None) -> Answer:
     text = NOT_FOUND[language(question)]
     if on_token is not None:
@@ -264,15 +183,15 @@ def _not_found(convs: Conversations, question: str, standalone: str, collection:
     cid = conversation_id or convs.create(collection, question)
     convs.add_turn(cid, question, text, [], found=False)
     end = time.perf_counter()
-    timings = {"rewrite_ms": _ms(t0, t_search), "retrieval_ms": _ms(t_search, retrieved_at or end),
+    timings = {"rewrite_ms": _ms(t0, t_search), "retrieval_ms": _ms(t_search, retrieved_at),
                "first_token_ms": 0.0, "total_ms": _ms(t0, end), "tokens_per_s": 0.0, "prompt_tokens": 0,
                "reused_tokens": 0}
     return Answer(question, text, False, hits=hits, timings=timings, conversation_id=cid,
                   standalone_query=standalone)
 
 
-def rewrite_question(model: Any, question: str, history: Sequence[tuple[str, str]],
-                     cancel: CancelToken | None = None, session: _Session | None = None) -> str:
+def rewrite_question(model: ChatModel, question: str, history: Sequence[tuple[str, str]],
+                     cancel: CancelToken | None = None, session: Session | None = None) -> str:
     """A follow-up ("what about night work?") as a standalone search query.
 
     The model is asked first (same system + history prefix as the answer, so its KV cache serves
@@ -282,11 +201,8 @@ def rewrite_question(model: Any, question: str, history: Sequence[tuple[str, str
     """
     if cancel is not None and cancel.cancelled:
         return question
-    llm = _local_llm(model)
-    m = model.bind(max_tokens=REWRITE_MAX_TOKENS, cancel=cancel) if llm is not None else model
     msgs = session_rewrite_messages(session.messages, question) if session else rewrite_messages(question, history)
-    reply = m.invoke(to_lc_messages(msgs))
-    candidate = _first_line(reply.content if isinstance(reply.content, str) else str(reply.content))
+    candidate = _first_line("".join(model.stream(msgs, max_tokens=REWRITE_MAX_TOKENS, cancel=cancel)))
     q_terms = set(analyse(question))
     convo_terms = set(analyse(" ".join(f"{q} {a}" for q, a in history[-2:])))
     c_terms = set(analyse(candidate))
@@ -307,48 +223,21 @@ def _first_line(text: str) -> str:
     return ""
 
 
-def _local_llm(model: Any) -> Any:
-    """The LocalLLM behind a LocalChatModel, else None (any other LangChain model)."""
-    from sillok.models.langchain_chat import LocalChatModel
-
-    return model.llm if isinstance(model, LocalChatModel) else None
-
-
-def _n_ctx(model: Any, default: int) -> int:
-    llm = _local_llm(model)
-    return int(llm.info.n_ctx) if llm is not None else default
-
-
-def _counter(model: Any) -> Callable[[str], int]:
-    llm = _local_llm(model)
-    if llm is not None:
-        return llm.count_tokens
-    return lambda text: len(text.encode("utf-8")) // 3 + 1  # no tokenizer: err on the long side
-
-
-def _prompt_counter(model: Any) -> Callable[[list[dict[str, str]]], int] | None:
-    llm = _local_llm(model)
-    if llm is None:
-        return None
-    return lambda msgs: len(llm.tokenize_prompt(llm.render(msgs)))
-
-
 def _ms(a: float, b: float) -> float:
     return round((b - a) * 1000, 1)
 
 
-def _timings(run: _Run, t0: float, t_search: float, first: float | None, end: float,
-             n_pieces: int) -> dict[str, float]:
-    llm = _local_llm(run.model)
-    t = llm.last_timings if llm is not None else None
-    out = {"rewrite_ms": _ms(t0, t_search), "retrieval_ms": _ms(t_search, run.retrieved_at or end),
+def _timings(measured: Any, t0: float, t_search: float, retrieved_at: float, generate_at: float,
+             first: float | None, end: float, n_pieces: int) -> dict[str, float]:
+    """Where the time went. `measured`: the model's own timings (llama.cpp), else estimated here."""
+    out = {"rewrite_ms": _ms(t0, t_search), "retrieval_ms": _ms(t_search, retrieved_at),
            "total_ms": _ms(t0, end), "wait_ms": _ms(t0, first or end)}  # wait: Enter → first token
-    if t is not None:
-        out.update(first_token_ms=round(t.first_token_ms, 1), tokens_per_s=round(t.tokens_per_s, 2),
-                   prompt_tokens=t.prompt_tokens, reused_tokens=t.reused_tokens)
+    if measured is not None:
+        out.update(first_token_ms=round(measured.first_token_ms, 1), tokens_per_s=round(measured.tokens_per_s, 2),
+                   prompt_tokens=measured.prompt_tokens, reused_tokens=measured.reused_tokens)
     else:
         gen = end - (first or end)
-        out.update(first_token_ms=_ms(run.generate_at or end, first or end),
+        out.update(first_token_ms=_ms(generate_at, first or end),
                    tokens_per_s=round((n_pieces - 1) / gen, 2) if n_pieces > 1 and gen > 0 else 0.0,
                    prompt_tokens=0, reused_tokens=0)
     return out

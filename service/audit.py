@@ -28,13 +28,12 @@ import json
 import logging
 import os
 import threading
-import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sillok.foundation.atrest import Box, box_for
+from sillok.foundation.atrest import Box
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ class AuditLog:
 
     def __init__(self, home: str | Path, log_questions: bool = True, *, max_bytes: int = MAX_BYTES,
                  keep: int = KEEP, box: Box | None = None) -> None:
-        self.box = box if box is not None else box_for(home)  # reads sealed lines; seals if registered so
+        self.box = box if box is not None else Box(False)  # reads sealed lines (OS keyring); seals nothing
         self.dir = Path(home) / "audit"
         self.path = self.dir / FILE
         self.log_questions = log_questions
@@ -197,33 +196,10 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-# -- hooks called by the facade and sillok.service.answering -------------------------------------------------
-_LOGS: weakref.WeakKeyDictionary[Any, AuditLog] = weakref.WeakKeyDictionary()
-_LOGS_LOCK = threading.Lock()
-
-
+# -- hooks called by the facade and sillok.service.answering -------------------------------------------
 def audit_log(svc: Any) -> AuditLog:
-    """The AuditLog of this Sillok, opened once (settings read at first use)."""
-    with _LOGS_LOCK:
-        found = _LOGS.get(svc)
-        if found is None:
-            s = svc.settings
-            found = _LOGS[svc] = AuditLog(s.home, bool(getattr(s, "audit_questions", True)),
-                                          box=getattr(svc, "atrest", None))
-        return found
-
-
-def _model_name(svc: Any) -> str:
-    s = svc.settings
-    if getattr(s, "office_mode", False) and getattr(s, "llm_server_url", ""):  # answered by the server
-        return f"{s.llm_server_model} ({s.llm_server_url})"
-    name = str(getattr(s, "llm_model", "default") or "default")
-    if name == "default":
-        from sillok.models.defaults import default_llm_path  # find_spec only: cheap
-
-        path = default_llm_path()
-        return f"default ({path.name})" if path is not None else "default"
-    return name
+    """The AuditLog the facade opened for its data folder."""
+    return svc.audit
 
 
 def _safe(write: Any) -> None:
@@ -246,7 +222,7 @@ def record_answer(svc: Any, answer: Any, collection: str) -> Any:
     shown = _unique(h.source for h in answer.hits) if answer.found else []
     _safe(lambda: audit_log(svc).append(
         "ask", collection, question=answer.question, documents=documents, pages=pages,
-        model=_model_name(svc), found=bool(answer.found), conversation_id=answer.conversation_id,
+        model=svc.model_label(), found=bool(answer.found), conversation_id=answer.conversation_id,
         shown=shown, cancelled=bool(answer.cancelled)))
     return answer
 

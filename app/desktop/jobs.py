@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 DEFAULT_COLLECTION = "default"
@@ -86,13 +85,9 @@ def load_turns(s: Any, conversation_id: str) -> list[tuple[str, str, list[Any]]]
 def ask(s: Any, job: Any, question: str, collection: str, conversation_id: str | None,
         on_token: Callable[[str], None]) -> Any:
     """Load the model first (reported as "loading", so the window can say so), then answer."""
-    from sillok.service.llm_holder import holder_for
-
-    holder = holder_for(s)
-    st = s.settings
-    if not holder.loaded and not (st.office_mode and st.llm_server_url):  # office: the server's model
+    if not s.model_ready():
         job.report("loading")
-        holder.get(s.settings)
+        s.load_model()
         job.cancel.check()
     job.report("answering")
     return s.ask(question, collection, conversation_id=conversation_id, on_token=on_token, cancel=job.cancel)
@@ -100,57 +95,17 @@ def ask(s: Any, job: Any, question: str, collection: str, conversation_id: str |
 
 def close(s: Any) -> None:
     """Free the loaded model and the conversations file (window close, settings change)."""
-    from sillok.service.llm_holder import holder_for
-
-    holder_for(s).unload()
-    try:
-        s.conversations().close()
-    except ImportError:
-        pass
+    s.close()
 
 
 def status(s: Any) -> dict[str, Any]:
     """What the status bar shows: model, backend and layers, context size, embedding model."""
-    from sillok.models.defaults import default_llm_path
-    from sillok.models.gpu import detect_backend
-    from sillok.models.registry import inspect_gguf
-
-    st = s.settings
-    out: dict[str, Any] = {"embedding": s.embedder.name, "n_ctx": st.n_ctx, "loaded": False,
-                           "backend": detect_backend(), "layers": str(st.n_gpu_layers)}
-    if st.office_mode and st.llm_server_url:  # answers come from the office model server
-        out.update(model=st.llm_server_model, loaded=True, note=st.llm_server_url)
-        return out
-    path = default_llm_path() if st.llm_model == "default" else Path(st.llm_model)
-    # The file name, which people chose and recognise (a GGUF's general.name is often a training
-    # tag like "Smollm2 135M 8k Lc100K Mix1 Ep2"); that name goes in the tooltip.
-    out["model"] = Path(path).stem if path else "—"
-    try:
-        if path:
-            out["note"] = inspect_gguf(path).name
-    except Exception as e:  # noqa: BLE001 - the status bar names the problem, it never fails
-        out["model_error"] = str(e)
-    info = llm_info(s)
-    if info is not None:
-        out.update(model=Path(info.model_path).stem, backend=info.backend, n_ctx=info.n_ctx, loaded=True,
-                   layers=f"{info.n_gpu_layers}/{info.n_layers}",
-                   note="; ".join(x for x in (info.model_name, info.message) if x))
-    return out
-
-
-def llm_info(s: Any) -> Any:
-    """The loaded model's sillok.models.llm.LLMInfo, or None while no model is loaded."""
-    from sillok.service.llm_holder import holder_for
-
-    llm = holder_for(s).llm
-    return llm.info if llm is not None else None
+    return s.status()
 
 
 def pages_of(s: Any, path: str) -> list[Any]:
     """The document's pages as the index saw them (so cited offsets line up)."""
-    from sillok.ingest.loaders import load
-
-    return load(Path(path), max_bytes=s.settings.max_file_mb * 1024 * 1024).pages
+    return s.pages(path)
 
 
 def reindex(s: Any, job: Any, source: str, collection: str) -> Any:

@@ -9,9 +9,7 @@ import pytest
 
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import SillokError
-from sillok.service.answering import ask, conversations
-from sillok.service.langchain_retriever import SillokRetriever
-from sillok.service.llm_holder import holder_for
+from sillok.service.answering import ask
 from tests.answer.conftest import make_svc
 
 QUESTION = "What was the mean time required for in-flight intubation?"
@@ -32,7 +30,7 @@ def test_no_relevant_passage_never_loads_the_model(home: Path) -> None:
     assert answer.found is False and answer.text == "I could not find this in your documents."
     ko = svc.ask("모나리자를 누가 그렸나요?")
     assert ko.found is False and ko.text == "문서에서 찾을 수 없습니다."
-    assert not holder_for(svc).loaded
+    assert not svc.llm.loaded
     assert answer.timings["first_token_ms"] == 0 and answer.conversation_id
 
 
@@ -67,7 +65,7 @@ def test_cancel_mid_stream(svc) -> None:
     answer = svc.ask(QUESTION, on_token=on_token, cancel=token)
     assert answer.cancelled and answer.found
     assert len(pieces) == 3 and answer.text == "".join(pieces).strip()
-    assert conversations(svc).turns(answer.conversation_id)[0].cancelled
+    assert svc.conversations().turns(answer.conversation_id)[0].cancelled
 
 
 def test_follow_up_is_rewritten_and_reuses_the_prefix(svc, first, home: Path) -> None:
@@ -94,18 +92,44 @@ def test_unknown_conversation_is_an_error(svc) -> None:
         svc.ask(QUESTION, conversation_id="missing")
 
 
-def test_retriever_invoke(svc) -> None:
-    docs = SillokRetriever(svc=svc, k=2).invoke(QUESTION)
-    assert 1 <= len(docs) <= 2
-    meta = docs[0].metadata
+def test_search_hits_carry_what_answers_cite(svc) -> None:
+    hits = svc.search(QUESTION, k=2)
+    assert 1 <= len(hits) <= 2
+    meta = hits[0].to_json()
     assert Path(meta["source"]).name == GOLD and meta["chunk_id"] and meta["score"] > 0
-    assert {"page", "article"} <= set(meta) and "25.9" in docs[0].page_content
+    assert {"page", "article"} <= set(meta) and "25.9" in hits[0].text
 
 
-def test_any_langchain_chat_model_can_answer(svc) -> None:
-    from langchain_core.language_models import GenericFakeChatModel
+class ScriptedModel:
+    """A ChatModel (sillok.foundation.protocols) that streams a fixed reply word by word: the answer path
+    must work with any model behind the contract, not only llama.cpp's."""
 
-    model = GenericFakeChatModel(messages=iter(["In flight it took 25.9 seconds [1]."]))
+    name = "scripted"
+    n_ctx = 2048
+
+    def __init__(self, reply: str) -> None:
+        self.reply, self.seen = reply, []
+
+    def stream(self, messages, *, max_tokens=512, temperature=0.0, stop=None, cancel=None):
+        self.seen.append(messages)
+        for word in self.reply.split(" "):
+            yield word + " "
+
+    def count_tokens(self, text: str) -> int:
+        return len(text) // 4 + 1
+
+    def prompt_tokens(self, messages) -> None:
+        return None
+
+    def timings(self) -> None:
+        return None
+
+
+def test_any_chat_model_can_answer(svc) -> None:
+    from sillok.foundation.protocols import ChatModel
+
+    model = ScriptedModel("In flight it took 25.9 seconds [1].")
+    assert isinstance(model, ChatModel)
     pieces: list[str] = []
     answer = ask(svc, QUESTION, chat_model=model, on_token=pieces.append)
     assert answer.text == "In flight it took 25.9 seconds [1]." and len(pieces) > 1
@@ -119,7 +143,7 @@ def test_bad_model_path_is_named_and_search_still_works(home: Path, tmp_path: Pa
     with pytest.raises(SillokError, match="broken.gguf") as err:
         svc.ask(QUESTION)
     assert "llm_model" in str(err.value)
-    assert not holder_for(svc).loaded
+    assert not svc.llm.loaded
     assert Path(svc.search(QUESTION)[0].source).name == GOLD
 
 

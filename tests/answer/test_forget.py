@@ -6,8 +6,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sillok.service.answering import _sessions
-from sillok.service.llm_holder import holder_for
 from tests.answer.conftest import PUBMED, SHARED
 
 
@@ -23,11 +21,11 @@ def test_remove_forgets_sessions_and_the_prompt_cache(tmp_path: Path) -> None:
     answer = svc.ask("What was the mean time required for in-flight intubation?")
     gold = str((docs / "pmid-10135926.txt").resolve())
     assert any(h.source == gold for h in answer.hits)
-    assert answer.conversation_id in _sessions(svc)
-    llm = holder_for(svc).llm
+    assert answer.conversation_id in svc.sessions
+    llm = svc.llm.llm
     assert llm._llama.n_tokens > 0
     svc.remove(gold)
-    assert answer.conversation_id not in _sessions(svc)
+    assert answer.conversation_id not in svc.sessions
     assert llm._llama.n_tokens == 0 and not llm._llama.input_ids.any()
     # the conversation goes on, cold, without the removed document
     follow = svc.ask("And in the control setting?", conversation_id=answer.conversation_id)

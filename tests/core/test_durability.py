@@ -548,7 +548,7 @@ def test_kill_between_key_switch_and_dropping_old_vectors(tmp_path: Path, monkey
     home = tmp_path / "home"
     svc = Sillok(home=home)
     svc.ingest(list(_two_docs(tmp_path)))
-    cid = svc.store.collection_id("default", create=False)
+    cid = svc.backend.store.collection_id("default", create=False)
     assert cid is not None
     setting = {"embedding_passage_prefix": "passage: "}  # a new key on the same loaded model: fast
     changed = Sillok(home=home, **setting)
@@ -560,20 +560,20 @@ def test_kill_between_key_switch_and_dropping_old_vectors(tmp_path: Path, monkey
     with pytest.raises(Killed):
         changed.search("환자 투약")  # re-embeds, records the new key, dies before the old set is dropped
     monkeypatch.undo()
-    names = [c.name for c in changed.vectors.client.list_collections()]
+    names = [c.name for c in changed.backend.vectors.client.list_collections()]
     assert len(names) == 2, names
     again = Sillok(home=home, **setting)
     assert again.search("환자 투약")
-    names = [c.name for c in again.vectors.client.list_collections()]
+    names = [c.name for c in again.backend.vectors.client.list_collections()]
     assert names == [VectorIndex.name(cid, again.embedder.key)]  # before the fix: the old set stayed forever
-    assert not again.store.marked(cid, "drop-stale-vectors")
+    assert not again.backend.store.marked(cid, "drop-stale-vectors")
 
 
 def _vectors(svc: Any) -> dict[str, np.ndarray]:
     """chunk_id → vector of the collection's current vector set."""
-    cid = svc.store.collection_id("default", create=False)
-    got = svc.vectors.collection(cid, svc.embedder.key).get(include=["embeddings"])
-    ids = {r[0]: r[1] for r in svc.store.db.execute("SELECT rowid, chunk_id FROM chunks")}
+    cid = svc.backend.store.collection_id("default", create=False)
+    got = svc.backend.vectors.collection(cid, svc.embedder.key).get(include=["embeddings"])
+    ids = {r[0]: r[1] for r in svc.backend.store.db.execute("SELECT rowid, chunk_id FROM chunks")}
     return {ids[int(i)]: np.asarray(e) for i, e in zip(got["ids"], got["embeddings"], strict=True)}
 
 

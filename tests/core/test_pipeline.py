@@ -20,14 +20,14 @@ from tests.conftest import REPO, shared_path
 
 def _consistent(svc: Sillok, collection: str = "default") -> tuple[int, int]:
     """Assert SQLite chunks, FTS rows and Chroma vectors agree; return (documents, chunks)."""
-    cid = svc.store.collection_id(collection, create=False)
+    cid = svc.backend.store.collection_id(collection, create=False)
     assert cid is not None
-    docs, chunks = svc.store.counts(cid)
-    db = svc.store.db
+    docs, chunks = svc.backend.store.counts(cid)
+    db = svc.backend.store.db
     assert db.execute("SELECT COUNT(*) FROM chunks WHERE collection_id=?", (cid,)).fetchone()[0] == chunks
     assert db.execute(f"SELECT COUNT(*) FROM fts_{cid}").fetchone()[0] == chunks
     assert db.execute("SELECT COUNT(*) FROM documents WHERE state!='committed'").fetchone()[0] == 0
-    assert svc.vectors.count(cid, svc.embedder.key) == chunks
+    assert svc.backend.vectors.count(cid, svc.embedder.key) == chunks
     dup = db.execute("SELECT source, COUNT(*) FROM documents GROUP BY collection_id, source HAVING COUNT(*)>1")
     assert dup.fetchall() == []
     return docs, chunks
@@ -148,10 +148,10 @@ def test_embedding_model_change_reembeds_without_mixing(tmp_path: Path, corpus: 
     b = Sillok(home=home, embedding_max_seq_length=256)  # a different vector space key
     assert b.embedder.key != a.embedder.key
     assert b.search("glucose metformin")  # re-embeds on first use
-    cid = b.store.collection_id("default")
-    assert b.vectors.count(cid, b.embedder.key) == chunks
-    names = [c.name for c in b.vectors.client.list_collections()]
-    assert names == [b.vectors.name(cid, b.embedder.key)]
+    cid = b.backend.store.collection_id("default")
+    assert b.backend.vectors.count(cid, b.embedder.key) == chunks
+    names = [c.name for c in b.backend.vectors.client.list_collections()]
+    assert names == [b.backend.vectors.name(cid, b.embedder.key)]
 
 
 def test_kill_during_ingest_then_restart_is_consistent(tmp_path: Path) -> None:

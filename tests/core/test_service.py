@@ -24,7 +24,7 @@ def test_collections_create_rename_delete(svc: Sillok, tmp_path: Path) -> None:
         svc.search("보안 점검", "법무팀")
     svc.delete_collection("legal")
     assert svc.collections() == []
-    assert [c.name for c in svc.vectors.client.list_collections()] == []
+    assert [c.name for c in svc.backend.vectors.client.list_collections()] == []
     with pytest.raises(SillokError, match="invalid collection"):
         svc.create_collection("a/b")
 

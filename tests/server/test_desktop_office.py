@@ -80,7 +80,6 @@ def test_window_moves_to_the_office_server_then_ingests_and_lists(office, ring, 
 def test_asking_in_the_window_uses_the_office_model_server(office, ring, make_window, qtbot, tmp_path, docs,
                                                            llm: Server):
     from sillok.foundation.secrets import store_token
-    from sillok.service.llm_holder import holder_for
 
     store_token(office.url, TOKEN)
     w = make_window(tmp_path / "home", office_mode=True, chroma_url=office.url, llm_server_url=llm.url,
@@ -94,6 +93,6 @@ def test_asking_in_the_window_uses_the_office_model_server(office, ring, make_wi
     turn = w.chat.turns[-1]
     assert turn.state == "done" and turn.text.strip(), turn.text
     got: list = []
-    w.worker.submit(lambda s, j: holder_for(s).loaded, done=got.append)
+    w.worker.submit(lambda s, j: s.llm.loaded, done=got.append)
     qtbot.waitUntil(lambda: bool(got), timeout=30_000)
     assert got == [False]  # the local model was never loaded: the answer came from the server

@@ -13,11 +13,13 @@ import pytest
 
 from sillok.foundation.errors import SillokError
 from sillok.foundation.secrets import store_token
+from sillok.foundation.servers import RemoteUnavailable, TokenRefused
 from sillok.foundation.settings import load_settings
-from sillok.models.embedding import Embedder, make_embedder
+from sillok.ingest.office_index import EmbeddingMismatch
+from sillok.models.embedding import Embedder
 from sillok.models.remote_embedding import RemoteEmbedder
+from sillok.service.backends import build_embedder
 from sillok.service.facade import Sillok
-from sillok.service.remote import EmbeddingMismatch, RemoteUnavailable, TokenRefused
 from tests.server.conftest import TOKEN, Server, free_port, memory_keyring
 
 MODEL = "smollm2-135m-mean"  # the name the vectors are keyed by
@@ -37,11 +39,11 @@ def keyring_with_tokens(proxy, embed_server: Server) -> Iterator[None]:
 def test_the_setting_picks_the_embedder(tmp_path: Path) -> None:
     url = "http://sillok.office.lan:8445"
     office = load_settings(home=tmp_path, office_mode=True, embedding_server_url=url, embedding_server_model=MODEL)
-    remote = make_embedder(office)
+    remote = build_embedder(office)
     assert isinstance(remote, RemoteEmbedder) and remote.name == MODEL and remote.source == url
     assert not remote.loaded  # nothing is sent before the first text
     # "This computer": the server settings are kept but not used.
-    assert isinstance(make_embedder(load_settings(home=tmp_path, embedding_server_url=url,
+    assert isinstance(build_embedder(load_settings(home=tmp_path, embedding_server_url=url,
                                                   embedding_server_model=MODEL)), Embedder)
     # The key follows the model name (and prefixes), never the address; it differs from any local model's.
     assert RemoteEmbedder("https://elsewhere:1", MODEL).key == remote.key

@@ -13,15 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sillok.foundation.servers import RemoteUnavailable, TokenRefused
 from sillok.foundation.types import Chunk
+from sillok.ingest.chroma_server import make_chroma_client
+from sillok.ingest.office_index import OfficeIndex, shared_doc_id
 from sillok.ingest.vector_index import VectorIndex
-from sillok.service.remote import (
-    RemoteUnavailable,
-    SharedIndex,
-    TokenRefused,
-    make_chroma_client,
-    shared_doc_id,
-)
 from tests.server.conftest import REPO, TOKEN
 
 
@@ -51,7 +47,7 @@ def test_vector_index_on_the_server(proxy, tmp_path: Path) -> None:
     assert vi.count(901, "k1") == 4
     top = vi.query(901, "k1", vecs[2], 2)
     assert top[0][0] == 3 and top[0][1] > 0.99
-    assert [r for r, _ in vi.query(901, "k1", vecs[2], 4, doc_ids=["d1"])] in ([1, 2], [2, 1])
+    assert [r for r, _, _ in vi.query(901, "k1", vecs[2], 4, doc_ids=["d1"])] in ([1, 2], [2, 1])
     vi.delete_doc(901, "k1", "d1")
     assert vi.count(901, "k1") == 2
     vi.drop(901)
@@ -61,10 +57,11 @@ def test_vector_index_on_the_server(proxy, tmp_path: Path) -> None:
 WRITER = textwrap.dedent("""
     import sys, numpy as np
     sys.path.insert(0, {repo!r})
-    from sillok.service.remote import SharedIndex, make_chroma_client, shared_doc_id
+    from sillok.ingest.chroma_server import make_chroma_client
+    from sillok.ingest.office_index import OfficeIndex, shared_doc_id
     from sillok.foundation.types import Chunk
     url, token, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    idx = SharedIndex(make_chroma_client(url, token), "office race", "k-test")
+    idx = OfficeIndex(make_chroma_client(url, token), "office race", "k-test")
     doc = shared_doc_id("office race", "/share/contract.txt", "a" * 64)
     chunks = [Chunk(f"{{doc}}-{{i:05d}}", "/share/contract.txt", doc, i, f"clause {{i}} night work wages",
                     1, 0, 10) for i in range(40)]
@@ -88,15 +85,15 @@ def test_two_desktops_ingesting_the_same_file_leave_one_copy(proxy, tmp_path: Pa
             if p.poll() is None:
                 p.kill()
     assert all(p.returncode == 0 for p in procs), [o[1][-1500:] for o in outs]
-    idx = SharedIndex(make_chroma_client(proxy.url, TOKEN), "office race", "k-test")
+    idx = OfficeIndex(make_chroma_client(proxy.url, TOKEN), "office race", "k-test")
     assert idx.count() == 40  # 2 writers x 4 rounds x 40 chunks → exactly one copy of each
-    docs = idx.documents(state=None)
+    docs = idx.manifest_records(state=None)
     assert list(docs) == [shared_doc_id("office race", "/share/contract.txt", "a" * 64)]
     assert docs[next(iter(docs))]["state"] == "committed"
 
 
 def test_newer_version_replaces_older_whoever_writes_last(proxy) -> None:
-    idx = SharedIndex(make_chroma_client(proxy.url, TOKEN), "versions", "k-test")
+    idx = OfficeIndex(make_chroma_client(proxy.url, TOKEN), "versions", "k-test")
 
     def write(sha: str, mtime: float, word: str) -> str:
         doc = shared_doc_id("versions", "/share/a.txt", sha)
@@ -105,9 +102,9 @@ def test_newer_version_replaces_older_whoever_writes_last(proxy) -> None:
 
     new = write("b" * 64, 2000.0, "newer")
     write("a" * 64, 1000.0, "older")  # a slow desktop finishes the old version afterwards
-    assert list(idx.documents()) == [new] and idx.count() == 1  # …and drops its own stale version
+    assert [d.doc_id for d in idx.documents()] == [new] and idx.count() == 1  # …and drops its own stale version
     write("c" * 64, 3000.0, "newest")  # the next newer version removes every older one
-    assert list(idx.documents()) == [shared_doc_id("versions", "/share/a.txt", "c" * 64)]
+    assert [d.doc_id for d in idx.documents()] == [shared_doc_id("versions", "/share/a.txt", "c" * 64)]
     assert idx.count() == 1
 
 
@@ -120,21 +117,20 @@ def test_shared_bm25_ranks_like_the_desktop_fts5(proxy, docs: list[Path], tmp_pa
 
     store = Store(tmp_path / "sillok.db")
     cid = store.collection_id("bm25")
-    idx = SharedIndex(make_chroma_client(proxy.url, TOKEN), "bm25", "k-test")
+    idx = OfficeIndex(make_chroma_client(proxy.url, TOKEN), "bm25", "k-test")
     ids: dict[int, str] = {}
     for n, path in enumerate(docs):
         paras = [p for p in path.read_text(encoding="utf-8").split(". ") if p.strip()]
         doc = shared_doc_id("bm25", str(path), str(n))
         chunks = [Chunk(f"{doc}-{i:05d}", str(path), doc, i, p, None, 0, len(p)) for i, p in enumerate(paras)]
         terms = [" ".join(analyse(c.text)) for c in chunks]
-        row = DocRow(cid or 0, doc, str(path), str(n), 0, "pending", path.stem, "txt", 1, len(chunks), time.time())
+        row = DocRow(cid or 0, doc, str(path), str(n), 0, COMMITTED, path.stem, "txt", 1, len(chunks), time.time())
         with store.tx():
-            rowids = store.add_pending(cid or 0, row, chunks, terms)
-            store.set_state(cid or 0, [doc], COMMITTED)
+            rowids = store.add_document(cid or 0, row, chunks, terms)
         ids.update({r: c.chunk_id for r, c in zip(rowids, chunks, strict=True)})
         idx.upsert_document(str(path), str(n), 1.0, chunks, terms, np.ones((len(chunks), 4), np.float32))
     for q in ("mean time required for in-flight intubation", "Barthel Index stroke outcome", "patients"):
         terms = analyse_query(q)
         local = [(ids[r], round(s, 4)) for r, s in store.keyword_search(cid or 0, terms, 10)]
-        shared = [(c, round(s, 4)) for c, s in idx.keyword_search(terms, 10)]
+        shared = [(c, round(s, 4)) for c, s in idx.reader().keyword_search(terms, 10)]
         assert shared == local, q

@@ -13,17 +13,14 @@ import pytest
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import SillokError
 from sillok.foundation.secrets import store_token
+from sillok.foundation.servers import RemoteUnavailable, openai_base_url
+from sillok.ingest.chroma_server import make_chroma_client
+from sillok.ingest.office_index import OfficeIndex
+from sillok.ingest.pipeline import Pipeline
+from sillok.models.office_chat import make_chat_model
 from sillok.service.answering import ask
-from sillok.service.audit import audit_log
 from sillok.service.facade import Sillok
-from sillok.service.llm_holder import holder_for
-from sillok.service.remote import (
-    RemoteUnavailable,
-    SharedIndex,
-    make_chat_model,
-    make_chroma_client,
-    openai_base_url,
-)
+from sillok.service.retrieval import Retriever
 from tests.server.conftest import TOKEN, Server, llm_server, memory_keyring
 
 QUESTION = "What was the mean time required for in-flight intubation?"
@@ -66,7 +63,7 @@ def test_cancel_stops_the_stream_and_closes_the_response(svc, llm: Server) -> No
     assert responses and all(r.is_closed for r in responses)  # the HTTP stream was closed, not drained
     # The server is free again at once (it stopped generating for the closed connection).
     t0 = time.perf_counter()
-    assert chat(llm.url).invoke("Say yes.").content
+    assert chat(llm.url).complete([{"role": "user", "content": "Say yes."}])
     assert time.perf_counter() - t0 < 20
 
 
@@ -75,7 +72,7 @@ def test_server_down_gives_a_clear_error_then_works_after_restart(svc, server_tm
     server.start()
     try:
         model = chat(server.url)
-        assert model.invoke("Say yes.").content
+        assert model.complete([{"role": "user", "content": "Say yes."}])
         server.stop()
         t0 = time.perf_counter()
         with pytest.raises(RemoteUnavailable) as err:
@@ -100,14 +97,15 @@ def test_wrong_address_is_refused_early() -> None:
 
 def test_shared_index_and_shared_model_answer_together(svc, llm: Server, proxy, docs: list[Path],
                                                        tmp_path: Path) -> None:
-    index = SharedIndex(make_chroma_client(proxy.url, TOKEN), "default", svc.embedder.key)
-    report = index.ingest(docs, svc.embedder)
+    index = OfficeIndex(make_chroma_client(proxy.url, TOKEN), "default", svc.embedder.key)
+    pipeline, retriever = Pipeline(svc.embedder), Retriever(svc.embedder)
+    report = pipeline.ingest(index, docs)
     assert sorted(Path(f.path).name for f in report.files if f.status == "indexed") == sorted(d.name for d in docs)
-    again = index.ingest(docs, svc.embedder)
+    again = pipeline.ingest(index, docs)
     assert [f.status for f in again.files] == ["unchanged"] * len(docs)  # another desktop: nothing to do
     n_local = sum(c.chunks for c in svc.collections())
     assert index.count() == n_local  # same chunking as the desktop pipeline
-    hits = index.search(QUESTION, svc.embedder, k=3)
+    hits = retriever.search(index, QUESTION, k=3)
     assert Path(hits[0].source).name == GOLD and "keyword" in hits[0].ranks and "dense" in hits[0].ranks
     local = svc.search(QUESTION, k=3)
     assert [h.chunk_id.split("-")[-1] for h in hits[:1]] == [h.chunk_id.split("-")[-1] for h in local[:1]]
@@ -119,9 +117,9 @@ def test_shared_index_and_shared_model_answer_together(svc, llm: Server, proxy, 
         pieces: list[str] = []
         answer = office.ask(QUESTION, on_token=pieces.append)
     assert answer.found and Path(answer.hits[0].source).name == GOLD and "".join(pieces).strip() == answer.text
-    assert not holder_for(office).loaded  # the local model was never loaded
-    [event] = audit_log(office).read()
+    assert not office.llm.loaded  # the local model was never loaded
+    [event] = office.audit.read()
     assert (event["event"], event["question"], event["found"]) == ("ask", QUESTION, True)
     assert str(docs[0]) in event["shown"]
-    assert index.remove(str(docs[0])) == 1 and all(Path(h.source).name != docs[0].name
-                                                   for h in index.search(QUESTION, svc.embedder, k=3))
+    assert index.remove(index.match(str(docs[0]))) == 1 and all(Path(h.source).name != docs[0].name
+                                                   for h in retriever.search(index, QUESTION, k=3))

@@ -15,8 +15,9 @@ import pytest
 
 from sillok.foundation.errors import SillokError
 from sillok.foundation.secrets import store_token
+from sillok.foundation.servers import RemoteUnavailable
+from sillok.ingest.office_index import EmbeddingMismatch, OfficeIndex
 from sillok.service.facade import Sillok
-from sillok.service.remote import EmbeddingMismatch, RemoteUnavailable, SharedIndex
 from tests.desktop.conftest import make_pdf
 from tests.server.conftest import TOKEN, TokenProxy, free_port, memory_keyring
 
@@ -77,7 +78,6 @@ def test_two_desktops_share_collections_documents_and_failures(keyring_with_toke
 
 
 def test_remove_is_seen_everywhere_and_audited_locally(keyring_with_token, proxy, tmp_path, share):
-    from sillok.service.audit import audit_log
 
     a, b = desktop(tmp_path / "a", proxy), desktop(tmp_path / "b", proxy)
     coll = "facade remove"
@@ -98,12 +98,12 @@ def test_remove_is_seen_everywhere_and_audited_locally(keyring_with_token, proxy
     assert b.documents(coll) == [] and {c.name: c.documents for c in a.collections()}[coll] == 0
     with pytest.raises(SillokError, match="is not in collection"):
         a.remove(share / "abstracts" / GOLD, coll)
-    events = [(e["event"], e["collection"]) for e in audit_log(a).read()]
+    events = [(e["event"], e["collection"]) for e in a.audit.read()]
     assert events == [("ingest", coll), ("remove", coll)]  # the desktop's own audit log, office mode too
-    first = audit_log(a).read()[0]
+    first = a.audit.read()[0]
     assert sorted(Path(p).name for p in first["documents"]) == sorted(p.name for p in (share / "abstracts").iterdir())
     assert [Path(f["source"]).name for f in first["failed"]] == ["scan.pdf"]
-    assert [(e["event"], e["removed"]) for e in audit_log(b).read()] == [("remove", 0), ("remove", 2)]
+    assert [(e["event"], e["removed"]) for e in b.audit.read()] == [("remove", 0), ("remove", 2)]
 
 
 def test_reembed_moves_the_collection_and_every_desktop_follows(keyring_with_token, proxy, tmp_path, share):
@@ -131,10 +131,10 @@ def test_reembed_moves_the_collection_and_every_desktop_follows(keyring_with_tok
     gold_chunks = next(d.chunks for d in a.documents(coll) if Path(d.source).name == GOLD)
     assert a.remove(share / "abstracts" / GOLD, coll) == 1
     assert GOLD not in names(b.documents(coll))
-    client = b.office_client()
-    sets = [c.name for c in client.list_collections() if c.name.startswith(f"sillok-o-{b.shared_index(coll).slug}-")]
-    assert sets == [f"sillok-o-{b.shared_index(coll).slug}-{b.embedder.key}"]  # the old vectors are gone
-    assert SharedIndex(client, coll, b.embedder.key).count() == n_chunks - gold_chunks
+    client = b.backend.client
+    sets = [c.name for c in client.list_collections() if c.name.startswith(f"sillok-o-{b.index(coll).slug}-")]
+    assert sets == [f"sillok-o-{b.index(coll).slug}-{b.embedder.key}"]  # the old vectors are gone
+    assert OfficeIndex(client, coll, b.embedder.key).count() == n_chunks - gold_chunks
 
 
 def test_create_delete_and_rename(keyring_with_token, proxy, tmp_path, share):

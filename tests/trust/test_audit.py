@@ -131,8 +131,11 @@ def test_rotation_keeps_the_newest_and_a_bounded_number_of_files(tmp_path: Path)
 
 
 def test_question_not_logged_when_setting_off(tmp_path: Path, run: SimpleNamespace) -> None:
-    class Svc:  # what record_answer reads of a Sillok (weak-referenceable, unlike SimpleNamespace)
-        settings = SimpleNamespace(home=tmp_path, audit_questions=False, llm_model="/models/other.gguf")
+    class Svc:  # what record_answer reads of a Sillok: its audit log and the answering model's name
+        audit = AuditLog(tmp_path, log_questions=False)
+
+        def model_label(self) -> str:
+            return "/models/other.gguf"
 
     record_answer(Svc(), run.answer, "clinic")
     (entry,) = AuditLog(tmp_path).read()
@@ -157,10 +160,10 @@ def test_setting_audit_questions_reaches_the_log(tmp_path: Path) -> None:
 def test_the_model_named_is_the_one_that_answered() -> None:
     from types import SimpleNamespace
 
-    from sillok.service.audit import _model_name
+    from sillok.service.backends import model_label
 
-    office = SimpleNamespace(settings=SimpleNamespace(office_mode=True, llm_server_url="https://llm.office.lan:8443",
-                                                      llm_server_model="qwen2.5-7b", llm_model="default"))
-    assert _model_name(office) == "qwen2.5-7b (https://llm.office.lan:8443)"
-    local = SimpleNamespace(settings=SimpleNamespace(office_mode=False, llm_server_url="", llm_model="/m/x.gguf"))
-    assert _model_name(local) == "/m/x.gguf"
+    office = SimpleNamespace(office_mode=True, llm_server_url="https://llm.office.lan:8443",
+                             llm_server_model="qwen2.5-7b", llm_model="default")
+    assert model_label(office) == "qwen2.5-7b (https://llm.office.lan:8443)"
+    local = SimpleNamespace(office_mode=False, llm_server_url="", llm_model="/m/x.gguf")
+    assert model_label(local) == "/m/x.gguf"
