@@ -139,7 +139,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_models(args: argparse.Namespace) -> int:
     from sillok.foundation.settings import load_settings
-    from sillok.models.registry import RECOMMENDED, ModelRegistry, download, recommended_as_dicts
+    from sillok.models.catalogue import RECOMMENDED, recommended_as_dicts
+    from sillok.models.download import download
+    from sillok.models.registry import ModelRegistry
 
     settings = load_settings(home=args.data_dir)
     registry = ModelRegistry(settings.home, settings.home / "models")

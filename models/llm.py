@@ -26,8 +26,8 @@ from typing import Any
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import SillokError
 from sillok.models.chat_formats import ChatFormat, Messages, resolve_format
+from sillok.models.gguf_header import GGUFInfo, validate_gguf
 from sillok.models.gpu import choose_gpu_layers, detect_backend, free_vram_bytes, import_llama_cpp
-from sillok.models.registry import GGUFInfo, validate_gguf
 
 
 @dataclass(frozen=True)

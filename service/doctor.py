@@ -53,8 +53,8 @@ def model_status(svc: Any) -> dict[str, Any]:
     from pathlib import Path
 
     from sillok.models.defaults import default_llm_path
+    from sillok.models.gguf_header import inspect_gguf
     from sillok.models.gpu import detect_backend
-    from sillok.models.registry import inspect_gguf
     from sillok.service.backends import office_model
 
     st = svc.settings

@@ -2,7 +2,7 @@
 
 Why a thread of its own (not the facade's worker): a multi-gigabyte download must not hold up
 searching and asking, and it touches nothing the facade owns; it only writes into the models folder
-through `sillok.models.registry.download`, which resumes a `.part` file, checks sha256 where known and
+through `sillok.models.download.download`, which resumes a `.part` file, checks sha256 where known and
 validates the GGUF before the file takes its final name.
 """
 
@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 from sillok.app.desktop.i18n import tr
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import Cancelled, SillokError
-from sillok.models.registry import RECOMMENDED, RecommendedModel, download
+from sillok.models.catalogue import RECOMMENDED, RecommendedModel
+from sillok.models.download import download
 
 
 class _Fetch(QThread):

@@ -74,7 +74,8 @@ def _row(*widgets: QWidget) -> QWidget:
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: Any, language: str, parent: QWidget | None = None) -> None:
-        from sillok.models.registry import RECOMMENDED, ModelRegistry
+        from sillok.models.catalogue import RECOMMENDED
+        from sillok.models.registry import ModelRegistry
 
         super().__init__(parent)
         self.setWindowTitle(tr("Settings"))

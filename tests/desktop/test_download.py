@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sillok.models.registry import RecommendedModel
+from sillok.models.catalogue import RecommendedModel
 from sillok.models.tiny_gguf import write_tiny_llama_gguf
 from tests.models.test_registry import _Server
 

@@ -12,15 +12,11 @@ import pytest
 
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import Cancelled, SillokError
+from sillok.models.catalogue import RECOMMENDED, RecommendedModel
 from sillok.models.defaults import default_embedding_path, default_llm_path
-from sillok.models.registry import (
-    RECOMMENDED,
-    ModelRegistry,
-    RecommendedModel,
-    download,
-    inspect_gguf,
-    validate_gguf,
-)
+from sillok.models.download import download
+from sillok.models.gguf_header import inspect_gguf, validate_gguf
+from sillok.models.registry import ModelRegistry
 from sillok.models.tiny_gguf import write_tiny_llama_gguf
 
 

@@ -99,7 +99,7 @@ def embedding_server(tmp: Path, port: int | None = None) -> Server:
     """llama-cpp-python's server in embedding mode with the bundled SmolLM2 (a chat model, so it has no
     pooling of its own: mean pooling is added through a GGUF metadata override, which makes /v1/embeddings
     return one vector per text — real vectors, good enough for a protocol test)."""
-    from sillok.models.registry import inspect_gguf
+    from sillok.models.gguf_header import inspect_gguf
 
     port = port or free_port()
     arch = inspect_gguf(llm_path()).architecture or "llama"
