@@ -177,6 +177,8 @@ def cmd_documents(args: argparse.Namespace) -> int:
     else:
         for d in docs:
             extra = f" — {d.reason}" if d.reason else f" — {d.pages} pages, {d.chunks} chunks"
+            if d.vectors_pending:
+                extra += f" (searchable by keyword; vectors for {d.vectors_pending} of {d.chunks} pending)"
             print(f"[{d.status}] {d.source}{extra}")
     return EXIT_OK
 

@@ -127,6 +127,7 @@ class DocumentInfo:
     added: str
     reason: str = ""
     title: str = ""
+    vectors_pending: int = 0  # passages still waiting for their vector (searchable by keyword already)
 
 
 @dataclass(frozen=True)

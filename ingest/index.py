@@ -131,6 +131,8 @@ class CollectionIndex(Protocol):
 
     def vector_debt(self, embedder: Embedder) -> int: ...
 
+    def vector_debt_by_doc(self, embedder: Embedder) -> dict[str, int]: ...
+
     def reembed(self, embedder: Embedder, progress: Any = None, cancel: Any = None) -> int:
         """Move the whole collection to `embedder`'s vectors (local: the same pass as `embed_pending`;
         office: an explicit switch for every desktop)."""

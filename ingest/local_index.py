@@ -168,6 +168,9 @@ class LocalIndex:
             return 0
         return self.store.vector_debt(self.cid, embedder.key)
 
+    def vector_debt_by_doc(self, embedder: Embedder) -> dict[str, int]:
+        return self.store.vector_debt_by_doc(self.cid, embedder.key)
+
     def embed_pending(self, embedder: Embedder, progress: Any = None, cancel: Any = None) -> int:
         st, cid, key = self.store, self.cid, embedder.key
         total = st.vector_debt(cid, key)

@@ -303,6 +303,9 @@ class OfficeIndex:
     def vector_debt(self, embedder: Embedder) -> int:
         return 0  # chunks are written with their vectors
 
+    def vector_debt_by_doc(self, embedder: Embedder) -> dict[str, int]:
+        return {}
+
     def embed_pending(self, embedder: Embedder, progress: Any = None, cancel: Any = None) -> int:
         return 0
 

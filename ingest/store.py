@@ -371,6 +371,15 @@ class Store:
                 " EXISTS(SELECT 1 FROM chunks WHERE collection_id=? AND vkey>?)", (cid, key, cid, key))
             return bool(row.fetchone()[0])
 
+    def vector_debt_by_doc(self, cid: int, key: str) -> dict[str, int]:
+        """doc_id → chunks still without a vector in set `key` (documents with none missing left out)."""
+        if not self.has_vector_debt(cid, key):
+            return {}
+        with self._lock:
+            rows = self.db.execute("SELECT doc_id, COUNT(*) FROM chunks WHERE collection_id=? AND vkey!=?"
+                                   " GROUP BY doc_id", (cid, key))
+            return {str(r[0]): int(r[1]) for r in rows}
+
     def set_vkey(self, cid: int, rowids: Sequence[int], key: str) -> None:
         with self._lock:
             self.db.executemany("UPDATE chunks SET vkey=? WHERE collection_id=? AND rowid=?",

@@ -147,8 +147,9 @@ class Sillok:
         def when(t: float) -> str:
             return datetime.fromtimestamp(float(t or 0)).isoformat(timespec="seconds")
 
-        out = [DocumentInfo(d.source, d.doc_id, "indexed", d.pages, d.chunks, when(d.added), "", d.title)
-               for d in index.documents()]
+        pending = index.vector_debt_by_doc(self.embedder)
+        out = [DocumentInfo(d.source, d.doc_id, "indexed", d.pages, d.chunks, when(d.added), "", d.title,
+                            pending.get(d.doc_id, 0)) for d in index.documents()]
         out += [DocumentInfo(f.source, "", f.status, 0, 0, when(f.at), f.reason) for f in index.failures()]
         return sorted(out, key=lambda d: d.source)
 
