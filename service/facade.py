@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sillok.foundation import atrest
+from sillok.foundation import atrest, identifiers
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import SillokError
 from sillok.foundation.settings import Settings, load_settings
@@ -24,6 +24,7 @@ from sillok.ingest.store import COMMITTED, Store
 from sillok.ingest.vector_index import VectorIndex
 from sillok.models.embedding import Embedder, make_embedder
 from sillok.service.audit import record_ingest, record_remove
+from sillok.service.masking import mask_answer, mask_hits, masking_stream
 
 COLLECTION_RE = re.compile(r"^[^\x00-\x1f/\\]{1,100}$")
 
@@ -41,6 +42,8 @@ class Sillok:
         box = atrest.box_from_settings(self.settings)
         box.check()
         self.atrest = atrest.register(home, box)
+        # Identifiers masked in what leaves the service (sillok.service.masking); a bad office pattern fails here.
+        self.masker = identifiers.register(home, identifiers.masker_from_settings(self.settings))
         self.store = Store(home / "sillok.db")
         self.vectors = VectorIndex(home / "chroma")
         self._embedder: Embedder | Any = None
@@ -251,14 +254,14 @@ class Sillok:
         if shared is not None:
             st = self.settings
             srcs = [str(Path(x).expanduser().resolve()) for x in sources] if sources else None
-            return shared.search(query, self.embedder, k or st.top_k, srcs, candidates=st.candidates,
-                                 rrf_k=st.rrf_k, dense_weight=st.dense_weight,
-                                 merge_neighbours=st.merge_neighbours, mode=mode)
+            return mask_hits(shared.search(query, self.embedder, k or st.top_k, srcs, candidates=st.candidates,
+                                           rrf_k=st.rrf_k, dense_weight=st.dense_weight,
+                                           merge_neighbours=st.merge_neighbours, mode=mode), self.masker)
         cid = self._cid(collection)
         with self._lock:
             self.pipeline.ensure_embeddings(cid)
         srcs = [str(Path(s).expanduser().resolve()) for s in sources] if sources else None
-        return self.retriever().search(cid, query, k or self.settings.top_k, srcs, mode)
+        return mask_hits(self.retriever().search(cid, query, k or self.settings.top_k, srcs, mode), self.masker)
 
     # -- diagnostics ------------------------------------------------------------------------------
     def doctor(self) -> dict[str, Any]:
@@ -309,8 +312,25 @@ class Sillok:
         """Answer from the collection's documents, streaming pieces to `on_token`; returns an Answer."""
         from sillok.service.answering import ask
 
-        return ask(self, question, collection, conversation_id=conversation_id, on_token=on_token,
-                   cancel=cancel, sources=sources)
+        stream = masking_stream(on_token, self.masker)  # the model saw masked sources; this masks what it adds
+        answer = ask(self, question, collection, conversation_id=conversation_id, on_token=stream,
+                     cancel=cancel, sources=sources)
+        if stream is not None:
+            stream.flush()
+        return mask_answer(answer, self.masker)
+
+    def reveal(self, chunk_ids: str | Sequence[str], collection: str = "default") -> str:
+        """One passage (a hit's or citation's chunk id(s)) with identifiers unmasked; writes a `reveal` audit line."""
+        from sillok.service.masking import reveal
+
+        return reveal(self, chunk_ids, collection)
+
+    def reveal_pages(self, source: str, collection: str = "default", page: int | None = None,
+                     chunk_id: str = "") -> list[Any]:
+        """A document's pages unmasked for the source viewer's Reveal; writes a `reveal` audit line."""
+        from sillok.service.masking import reveal_pages
+
+        return reveal_pages(self, source, collection, page, chunk_id)
 
     def conversations(self) -> Any:
         """The persisted conversations store (sillok.service.conversations.Conversations)."""

@@ -1,0 +1,143 @@
+"""Identifiers masked at the service boundary, and the audited Reveal (see sillok.foundation.identifiers).
+
+Why here: the index keeps documents whole (a search by a patient's name, or by words around an
+identifier, still finds the passage), and everything that leaves the service is masked: search hits
+(which are also what the model is given, through the retriever), answers and their citation quotes,
+the pages the source viewer shows. Masking is character for character, so hit, quote and page offsets
+stay valid. Revealing one passage in full is a deliberate act: `reveal` / `reveal_pages` return the
+unmasked text and write a `reveal` line to the audit log (who, which document and page, when).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from sillok.foundation.errors import SillokError
+from sillok.foundation.identifiers import Masker, StreamMasker, masker_for
+from sillok.foundation.types import Answer, Citation, Hit, Page
+
+
+def masker_of(svc: Any) -> Masker:
+    """The facade's Masker (built from its settings), else the one registered for its data folder."""
+    found = getattr(svc, "masker", None)
+    return found if isinstance(found, Masker) else masker_for(svc.settings.home)
+
+
+def mask_hits(hits: Sequence[Hit], masker: Masker) -> list[Hit]:
+    """Copies of `hits` with their text masked (same offsets); the originals are left as they are."""
+    if not masker.enabled:
+        return list(hits)
+    return [dataclasses.replace(h, text=masker.mask(h.text), chunk_ids=list(h.chunk_ids), ranks=dict(h.ranks))
+            for h in hits]
+
+
+# What the answering path calls on the sources it puts in the prompt (the model never sees an identifier).
+mask_sources = mask_hits
+
+
+def mask_citation(c: Citation, masker: Masker) -> Citation:
+    return dataclasses.replace(c, quote=masker.mask(c.quote)) if masker.enabled else c
+
+
+def mask_answer(answer: Answer, masker: Masker) -> Answer:
+    """The answer with its text, question, citation quotes, sources and uncited sentences masked."""
+    if not masker.enabled:
+        return answer
+    m = masker.mask
+    return dataclasses.replace(
+        answer, question=m(answer.question), text=m(answer.text),
+        citations=[mask_citation(c, masker) for c in answer.citations], hits=mask_hits(answer.hits, masker),
+        uncited=[m(s) for s in answer.uncited], standalone_query=m(answer.standalone_query))
+
+
+def mask_pages(pages: Sequence[Page], masker: Masker) -> list[Page]:
+    return [Page(p.number, masker.mask(p.text)) for p in pages] if masker.enabled else list(pages)
+
+
+def masking_stream(on_token: Callable[[str], None] | None, masker: Masker) -> StreamMasker | None:
+    """`on_token` wrapped so streamed pieces are masked (call `.flush()` after the last piece)."""
+    return StreamMasker(masker, on_token) if on_token is not None else None
+
+
+def mask_turn_fields(question: str, answer: str, citations: Sequence[dict[str, Any]] | None,
+                     masker: Masker) -> tuple[str, str, list[dict[str, Any]]]:
+    """A conversation turn as stored: question, answer and each citation's quote masked."""
+    cits = [dict(c) for c in (citations or [])]
+    for c in cits:
+        if isinstance(c.get("quote"), str):
+            c["quote"] = masker.mask(c["quote"])
+    return masker.mask(question), masker.mask(answer), cits
+
+
+# -- reveal ----------------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Passage:
+    """One chunk in full (unmasked), as `reveal` returns it."""
+
+    chunk_id: str
+    source: str
+    page: int | None
+    text: str
+
+
+def _local_chunks(svc: Any, collection: str, ids: Sequence[str]) -> dict[str, Passage]:
+    cid = svc.store.collection_id(collection, create=False)
+    if cid is None:
+        raise SillokError(f"no collection named {collection!r}; `sillok collections` lists them")
+    marks = ",".join("?" * len(ids))
+    with svc.store._lock:
+        rows = svc.store.db.execute(f"SELECT chunk_id, source, page, text FROM chunks WHERE collection_id = ? "
+                                    f"AND chunk_id IN ({marks})", (cid, *ids)).fetchall()
+    return {r[0]: Passage(r[0], r[1], r[2], r[3]) for r in rows}
+
+
+def _office_chunks(shared: Any, ids: Sequence[str]) -> dict[str, Passage]:
+    out = {}
+    for cid, meta in shared.chunk_meta(ids).items():  # the office index keeps each chunk's text in its metadata
+        page = meta.get("page")
+        out[cid] = Passage(cid, str(meta.get("source", "")), int(page) if page is not None else None,
+                           str(meta.get("text", "")))
+    return out
+
+
+def reveal(svc: Any, chunk_ids: str | Sequence[str], collection: str = "default") -> str:
+    """The unmasked text of one passage (a hit's `chunk_ids`, merged chunks joined by a line break as in
+    search), after writing a `reveal` audit line; SillokError when a chunk is not in the collection."""
+    from sillok.service.audit import record_reveal
+
+    ids = [chunk_ids] if isinstance(chunk_ids, str) else list(dict.fromkeys(chunk_ids))
+    if not ids or not all(ids):
+        raise SillokError("reveal: give the passage's chunk id (from a search hit or a citation)")
+    shared = svc.shared_index(collection, create=False)
+    found = _office_chunks(shared, ids) if shared is not None else _local_chunks(svc, collection, ids)
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise SillokError(f"reveal: no passage {missing[0]!r} in collection {collection!r} (removed or re-indexed?)")
+    passages = [found[i] for i in ids]
+    sources = list(dict.fromkeys(p.source for p in passages))
+    pages = [sorted({p.page for p in passages if p.source == s and p.page is not None}) for s in sources]
+    record_reveal(svc, collection, sources, pages, ids, how="passage")
+    return "\n".join(p.text for p in passages)
+
+
+def reveal_pages(svc: Any, source: str, collection: str = "default", page: int | None = None,
+                 chunk_id: str = "") -> list[Page]:
+    """A document's pages unmasked (the source viewer's Reveal for the view it shows), audited."""
+    from sillok.ingest.loaders import load
+    from sillok.service.audit import record_reveal
+
+    pages = load(Path(source), max_bytes=svc.settings.max_file_mb * 1024 * 1024).pages
+    record_reveal(svc, collection, [str(source)], [[page] if page is not None else []],
+                  [chunk_id] if chunk_id else [], how="document view")
+    return list(pages)
+
+
+def masked_pages(svc: Any, source: str) -> list[Page]:
+    """A document's pages as the source viewer shows them by default: identifiers masked."""
+    from sillok.ingest.loaders import load
+
+    pages = load(Path(source), max_bytes=svc.settings.max_file_mb * 1024 * 1024).pages
+    return mask_pages(pages, masker_of(svc))
