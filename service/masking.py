@@ -135,9 +135,27 @@ def reveal_pages(svc: Any, source: str, collection: str = "default", page: int |
     return list(pages)
 
 
-def masked_pages(svc: Any, source: str) -> list[Page]:
-    """A document's pages as the source viewer shows them by default: identifiers masked."""
+def unmask_quote(quote: str, pages: Sequence[Page], page: int | None, masker: Masker) -> str:
+    """The revealed form of a masked quote: found in the masked page text, read from the original at the
+    same place (masking keeps offsets); the quote itself when it is not found."""
+    import re
+
+    words = quote.split()
+    if not words or not masker.enabled:
+        return quote
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
+    for p in sorted(pages, key=lambda p: p.number != page):  # the cited page first
+        m = pattern.search(masker.mask(p.text))
+        if m:
+            return p.text[m.start():m.end()]
+    return quote
+
+
+def viewer_pages(svc: Any, source: str) -> tuple[list[Page], bool]:
+    """A document's pages as the source viewer shows them by default (identifiers masked), and whether
+    masking changed anything (then the viewer offers Reveal, and shows a PDF as this text)."""
     from sillok.ingest.loaders import load
 
     pages = load(Path(source), max_bytes=svc.settings.max_file_mb * 1024 * 1024).pages
-    return mask_pages(pages, masker_of(svc))
+    masked = mask_pages(pages, masker_of(svc))
+    return masked, any(a.text != b.text for a, b in zip(pages, masked, strict=True))

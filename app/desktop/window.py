@@ -322,16 +322,22 @@ class MainWindow(QMainWindow):
             return
         is_pdf = str(c.source).lower().endswith(".pdf")
 
-        def done(pages: list[Any]) -> None:
+        def done(result: tuple[list[Any], str]) -> None:
+            pages, quote = result
             if self._shown is not c:
                 return
             if is_pdf:
-                self.viewer.revealed_pdf(c.source, c.page, c.quote)
+                self.viewer.revealed_pdf(c.source, c.page, quote)
             else:
                 self.viewer.reveal_text(pages)
 
-        self.worker.submit(lambda s, j: s.reveal_pages(c.source, coll, c.page, c.chunk_id), name="reveal",
-                           done=done, error=self.show_error)
+        def job(s: Any, j: Any) -> tuple[list[Any], str]:
+            from sillok.service.masking import masker_of, unmask_quote
+
+            pages = s.reveal_pages(c.source, coll, c.page, c.chunk_id)  # writes the audit line first
+            return pages, unmask_quote(c.quote, pages, c.page, masker_of(s))
+
+        self.worker.submit(job, name="reveal", done=done, error=self.show_error)
 
     def open_shown(self, masked: bool) -> None:
         """Open the original in the system viewer; when this view hid identifiers, that is a reveal (audited)."""

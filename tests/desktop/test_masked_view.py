@@ -99,6 +99,11 @@ def test_pdf_with_identifiers_is_shown_as_masked_text_until_revealed(home, docs,
     v.reveal_btn.click()
     qtbot.waitUntil(lambda: v.revealed and v.stack.currentWidget() is v.pdf_view, timeout=30_000)
     assert _audit(home)[-1]["event"] == "reveal"
+    c2 = Citation(1, c.source, c.page, None, "Tenant John Carver, SSN ***-**-6789, phone (415) ***-0132.", c.chunk_id)
+    w.show_citation(c2)
+    qtbot.waitUntil(lambda: v.masked, timeout=30_000)
+    v.reveal_btn.click()  # the revealed page highlights the quote with its identifiers in full
+    qtbot.waitUntil(lambda: v.revealed and "123-45-6789" in v.highlight, timeout=30_000)
     plain = _citation(w, qtbot, "terminate ninety days", docs["plain.pdf"], "Either party may terminate")
     w.show_citation(plain)  # no identifiers: the pages themselves, nothing to reveal
     qtbot.waitUntil(lambda: v.stack.currentWidget() is v.pdf_view and not v.revealed, timeout=30_000)
