@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--batch", type=Path, help="JSONL file of {id, question}; prints one {id, hits} line each")
     s.add_argument("--source", action="append", help="only search this file (repeatable)")
     s.add_argument("--mode", choices=["hybrid", "dense", "keyword"], default="hybrid")
+    s = sub.add_parser("reveal", parents=[common],
+                       help="show one passage with identifiers unmasked (written to the audit log)")
+    s.add_argument("chunk_id", nargs="+", help="the passage's chunk id(s), from `search --json`")
     s = sub.add_parser("remove", parents=[common], help="remove a document (or a folder's documents)")
     s.add_argument("path")
     sub.add_parser("collections", parents=[common], help="list collections")
@@ -136,16 +139,32 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not hits:
         print("no matching passages")
     for i, h in enumerate(hits, 1):
-        where = f"p. {h.page}" if h.page else ""
-        where += f" {h.article}" if h.article else ""
-        print(f"[{i}] {Path(h.source).name} {where}  (score {h.score:.4f})")
+        print(f"[{i}] {cite(h)}  (score {h.score:.4f})")
         print("    " + " ".join(h.text.split())[:300])
     return EXIT_OK
 
 
 def _hit_json(h: Any) -> dict[str, Any]:
     return {"source": h.source, "page": h.page, "text": h.text, "score": h.score, "chunk_id": h.chunk_id,
-            "article": h.article, "heading": h.heading, "start": h.start, "end": h.end, "title": h.title}
+            "article": h.article, "heading": h.heading, "start": h.start, "end": h.end, "title": h.title,
+            "cite": cite(h), "chunk_ids": list(h.chunk_ids) or [h.chunk_id]}
+
+
+def cite(h: Any) -> str:
+    from sillok.service.labels import cite as label
+
+    return label(h)
+
+
+def cmd_reveal(args: argparse.Namespace) -> int:
+    """Why a command: a person who must read an identifier (to call a patient back) asks for it by
+    name, and the audit log records who saw which document's passage and when."""
+    text = _service(args).reveal(args.chunk_id, args.collection)
+    if args.json:
+        _print_json({"chunk_ids": args.chunk_id, "text": text})
+    else:
+        print(text)
+    return EXIT_OK
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
@@ -213,7 +232,7 @@ def cmd_reembed(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "ingest": cmd_ingest, "search": cmd_search, "remove": cmd_remove, "collections": cmd_collections,
-    "documents": cmd_documents, "doctor": cmd_doctor, "reembed": cmd_reembed,
+    "documents": cmd_documents, "doctor": cmd_doctor, "reembed": cmd_reembed, "reveal": cmd_reveal,
 }
 
 

@@ -1,8 +1,10 @@
-"""`sillok ask`, `sillok chat` and `sillok models`: answering from the command line.
+"""`sillok ask`, `sillok chat`, `sillok memo` and `sillok models`: answering from the command line.
 
 Why: the CLI is the scriptable face of the same facade the window uses, so answers stream to stdout as
 they are generated, `--json` gives machines one object, and Ctrl+C cancels the answer (the partial
 text is kept) instead of killing the process mid-write. Downloads happen only on `models download`.
+`ask --memo FILE` and `memo CONVERSATION -o FILE` write a cited memo: .docx with the citations as
+footnotes (sillok.service.memo), or .md.
 """
 
 from __future__ import annotations
@@ -27,7 +29,12 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     s.add_argument("--conversation", help="continue this conversation (id from an earlier answer)")
     s.add_argument("--source", action="append", help="only use this file (repeatable)")
     s.add_argument("--model", help="GGUF file to answer with (default: settings, else bundled SmolLM2)")
+    s.add_argument("--memo", type=Path, help="also write the answer as a cited memo (.docx footnotes, or .md)")
     s.set_defaults(handler=cmd_ask)
+    s = sub.add_parser("memo", parents=[common], help="write a conversation as a cited memo (.docx or .md)")
+    s.add_argument("conversation", help="conversation id (printed after each answer)")
+    s.add_argument("-o", "--output", type=Path, required=True, help="memo file: .docx (footnotes) or .md")
+    s.set_defaults(handler=cmd_memo)
     s = sub.add_parser("chat", parents=[common], help="interactive questions in one conversation (/quit ends)")
     s.add_argument("--conversation", help="continue this conversation")
     s.add_argument("--source", action="append", help="only use this file (repeatable)")
@@ -65,18 +72,16 @@ def _ctrl_c_cancels(token: Any) -> Iterator[None]:
 
 
 def _where(c: Any) -> str:
-    parts = [Path(c.source).name]
-    if c.page is not None:
-        parts.append(f"p. {c.page}")
-    if c.article:
-        parts.append(c.article)
-    return " ".join(parts)
+    """"근로기준법 제56조 제1항" for a statute, "lease.pdf, p. 3" otherwise (sillok.service.labels)."""
+    from sillok.service.labels import cite
+
+    return cite(c)
 
 
 def _answer_json(a: Any) -> dict[str, Any]:
     return {"answer": a.text, "found": a.found, "cancelled": a.cancelled,
-            "citations": [{"n": c.n, "source": c.source, "page": c.page, "article": c.article, "quote": c.quote}
-                          for c in a.citations],
+            "citations": [{"n": c.n, "source": c.source, "page": c.page, "article": c.article, "quote": c.quote,
+                           "cite": _where(c), "chunk_id": c.chunk_id} for c in a.citations],
             "dropped": a.dropped, "timings": a.timings, "conversation_id": a.conversation_id}
 
 
@@ -110,7 +115,37 @@ def cmd_ask(args: argparse.Namespace) -> int:
     answer = _ask_once(_service(args), args.question, args, args.conversation)
     if not args.json and answer.conversation_id:
         print(f"(conversation {answer.conversation_id})", file=sys.stderr)
+    if args.memo and answer.found:
+        from sillok.service.memo import MemoTurn
+
+        print(f"memo: {_write_memo(args.memo, [MemoTurn(answer.question, answer.text, answer.citations)])}",
+              file=sys.stderr)
     return EXIT_CANCELLED if answer.cancelled else EXIT_OK
+
+
+def _write_memo(path: Path, turns: list[Any]) -> Path:
+    from sillok.service.memo import markdown, write_memo
+
+    if path.suffix.lower() == ".docx":
+        return write_memo(path, turns)
+    if path.suffix.lower() != ".md":
+        raise SillokError(f"{path}: a memo is written as .docx (footnotes) or .md")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(markdown(turns), encoding="utf-8")
+    return path
+
+
+def cmd_memo(args: argparse.Namespace) -> int:
+    from sillok.service.memo import conversation_turns
+
+    svc = _service(args)
+    turns = conversation_turns(svc, args.conversation)  # unknown id → SillokError naming it
+    out = _write_memo(args.output, turns)
+    if args.json:
+        sys.stdout.write(json.dumps({"memo": str(out), "turns": len(turns)}, ensure_ascii=False) + "\n")
+    else:
+        print(f"memo: {out} ({len(turns)} question(s))")
+    return EXIT_OK
 
 
 def cmd_chat(args: argparse.Namespace) -> int:

@@ -1,8 +1,12 @@
-"""`sillok audit [--since YYYY-MM-DD] [--json]`: read the audit log (sillok.service.audit) of the data folder.
+"""`sillok audit [list|verify|export]`: read, check and hand over the audit log (sillok.service.audit).
 
 Why a command: whoever answers for the office's records (a privacy officer, an auditor) needs the log
 without opening files by hand. It reads only; nothing is loaded but the settings. All collections are
-shown (the log records each event's collection); `--event` narrows to ask, ingest or remove.
+shown (the log records each event's collection); `--event` narrows to ask, ingest, remove or reveal.
+`verify` walks the hash chain across rotated files and exits 0 when intact, 1 naming the first line
+edited, removed or reordered (`--head HASH`: a head noted earlier must still be in the chain).
+`export --since DATE --format csv|jsonl [-o FILE]` writes what an inspector asks for, ending with the
+chain head that anchors it (also printed on stderr).
 """
 
 from __future__ import annotations
@@ -16,13 +20,19 @@ from typing import Any
 
 from sillok.foundation.errors import SillokError
 
-EXIT_OK = 0
+EXIT_OK, EXIT_BROKEN = 0, 1
 
 
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
-    s = sub.add_parser("audit", parents=[common], help="who asked what, which files were read, added, removed")
+    s = sub.add_parser("audit", parents=[common],
+                       help="who asked what, which files were read, added, removed or revealed; verify; export")
+    s.add_argument("action", nargs="?", choices=["list", "verify", "export"], default="list",
+                   help="list events (default), verify the hash chain, or export for an inspector")
     s.add_argument("--since", help="only events on or after this day (YYYY-MM-DD, local time) or ISO time")
-    s.add_argument("--event", choices=["ask", "ingest", "remove"], help="only this kind of event")
+    s.add_argument("--event", choices=["ask", "ingest", "remove", "reveal"], help="only this kind of event")
+    s.add_argument("--format", choices=["csv", "jsonl"], default="csv", help="export: file format")
+    s.add_argument("-o", "--output", type=Path, help="export: write to this file (default: standard output)")
+    s.add_argument("--head", help="verify: a chain head noted earlier that must still be in the log")
     s.set_defaults(handler=cmd_audit)
 
 
@@ -40,7 +50,21 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from sillok.service.audit import AuditLog
 
     settings = load_settings(home=args.data_dir)
-    entries = AuditLog(settings.home).read(parse_since(args.since))
+    log = AuditLog(settings.home)
+    if args.action == "verify":
+        return _verify(log, args)
+    entries = log.read(parse_since(args.since))
+    if args.event:
+        entries = [e for e in entries if e.get("event") == args.event]
+    if args.action == "export":
+        from sillok.service.audit_verify import export, write_export
+
+        text = export(log, entries, args.format, args.since)
+        write_export(text, args.output)
+        head = text.rstrip("\n").rsplit("\n", 1)[-1]
+        print(f"chain head: {head}" if args.format == "csv" else f"chain head: {json.loads(head)['chain_head']}",
+              file=sys.stderr)
+        return EXIT_OK
     if args.event:
         entries = [e for e in entries if e.get("event") == args.event]
     if args.json:
@@ -52,6 +76,21 @@ def cmd_audit(args: argparse.Namespace) -> int:
     for e in entries:
         print(describe(e))
     return EXIT_OK
+
+
+def _verify(log: Any, args: argparse.Namespace) -> int:
+    from sillok.service.audit_verify import verify
+
+    v = verify(log, args.head)
+    if args.json:
+        sys.stdout.write(json.dumps({"ok": v.ok, "lines": v.lines, "files": v.files, "head": v.head,
+                                     "head_seq": v.head_seq, "problem": v.problem or None, "notes": v.notes},
+                                    ensure_ascii=False) + "\n")
+    else:
+        print(v.summary())
+        for note in v.notes:
+            print(f"  note: {note}")
+    return EXIT_OK if v.ok else EXIT_BROKEN
 
 
 def _where(doc: str, pages: list[Any]) -> str:
@@ -74,4 +113,8 @@ def describe(e: dict[str, Any]) -> str:
             f": {', '.join(Path(d).name for d in docs)}" if docs else "")
     if e.get("event") == "remove":
         return f"{head} removed {e.get('removed', 0)} document(s): {', '.join(docs)}"
+    if e.get("event") == "reveal":
+        pages = list(e.get("pages") or [])
+        shown = ", ".join(_where(d, pages[i] if i < len(pages) else []) for i, d in enumerate(docs))
+        return f"{head} {e.get('user', '?')} revealed identifiers ({e.get('how', '')}): {shown}"
     return f"{head} {json.dumps(e, ensure_ascii=False)}"

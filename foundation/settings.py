@@ -80,6 +80,14 @@ class Settings(BaseSettings):
     # Encrypt conversations and audit lines at rest (Fernet, key in the OS keyring; core/atrest.py,
     # docs/data-at-rest.md). Refused where no OS keyring exists. The document index is not covered.
     encrypt_history: bool = False
+    # Personal identifiers (주민등록번호, phone, card, account, patient numbers…) masked in everything shown,
+    # kept or given to the model (foundation/identifiers.py); a Reveal on one passage is audited.
+    mask_identifiers: bool = True
+    # Office identifier patterns, name → regular expression (a named group `id` marks the part masked).
+    identifier_patterns: dict[str, str] = Field(default_factory=dict)
+    # IT's office-wide patterns file (JSON, same shape); None → identifiers.json beside the machine-wide
+    # settings file when it exists.
+    identifier_patterns_file: Path | None = None
     # Limits
     max_file_mb: int = 200
     gpu: str = ""  # "cuda" asks the build for CUDA; runtime offload is decided by n_gpu_layers

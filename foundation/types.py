@@ -150,6 +150,7 @@ class Citation:
     chunk_id: str
     start: int = 0
     end: int = 0
+    title: str = ""  # the document's title (a statute's name: "근로기준법"), for labels (service/labels.py)
 
 
 @dataclass

@@ -141,6 +141,10 @@ class CollectionIndex(Protocol):
     # -- reading ---------------------------------------------------------------------------------
     def reader(self) -> IndexReader: ...
 
+    def passages(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        """Chunks by their chunk id (a hit's or a citation's), those that exist."""
+        ...
+
     def texts_of(self, sources: Sequence[str]) -> list[str]:
         """The chunk texts of these sources (to scrub answers that quote them before removal)."""
         ...

@@ -135,6 +135,15 @@ class LocalIndex:
             raise SillokError(f"{target} is not in collection {self.name!r}")
         return found
 
+    def passages(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        if not chunk_ids:
+            return {}
+        with self.store._lock:
+            marks = ",".join("?" * len(chunk_ids))
+            rows = self.store.db.execute(f"SELECT rowid FROM chunks WHERE collection_id=? AND chunk_id IN ({marks})",
+                                         [self.cid, *chunk_ids]).fetchall()
+        return {c.chunk_id: c for c in self.chunks([r[0] for r in rows]).values()}
+
     def texts_of(self, sources: Sequence[str]) -> list[str]:
         if not sources:
             return []

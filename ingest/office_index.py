@@ -280,6 +280,9 @@ class OfficeIndex:
                 self.failure_records.delete(ids=failed)
         return len(docs)
 
+    def passages(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
+        return OfficeReader(self, {}).chunks(chunk_ids)  # the record id is the chunk id
+
     def texts_of(self, sources: Sequence[str]) -> list[str]:
         return []  # the chunk texts live on the server; answers quoting them are scrubbed by citation only
 

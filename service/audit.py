@@ -15,25 +15,43 @@ is sealed whole (question, paths, model); only the time stays readable, which th
 anyway. Reading opens sealed lines with the key from the OS keyring, so `sillok audit` shows plain and
 sealed lines alike.
 
+Tamper evidence: every line carries `seq` (1, 2, … across rotated files), `prev` (the hash of the line
+before it; 64 zeros for the first) and `hash` (SHA-256 of the line's own text up to its `"hash"` key), so
+editing, removing or reordering a line breaks the chain at that line (`AuditLog.verify`, `sillok audit
+verify`). A sealed line is chained as written (`{"time", "seq", "prev", "sealed", "hash"}`), so the
+chain is checked without the key. Only the newest lines can be cut or rewritten unseen: an inspector
+anchors the log by noting the chain head (`sillok audit export` prints it; `verify --head` checks it).
+
+Identifiers in any text field are masked (sillok.foundation.identifiers) before the line is written, and
+every line names the OS user and computer (`user`, `host`): in office mode each desktop keeps its own log.
+
 Line shape (keys present for every event; `question` only for "ask"):
 `{"time": ISO-8601 UTC, "event": "ask"|"ingest"|"remove", "collection", "question", "documents": [paths],
 "pages": [[pages of documents[i]], …], "model", "found", "conversation_id"}` plus per-event extras:
 ask → "shown" (sources given to the model); ingest → "failed" [{"source", "reason"}], "unchanged" (count);
-remove → "removed" (documents removed).
+remove → "removed" (documents removed); reveal → "chunk_ids", "how" (a passage or a document view shown
+unmasked).
 """
 
 from __future__ import annotations
 
+import getpass
+import hashlib
 import json
 import logging
 import os
+import platform
+import re
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
+
 from sillok.foundation.atrest import Box
+from sillok.foundation.identifiers import Masker
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +60,10 @@ MAX_BYTES = 5 * 1024 * 1024
 KEEP = 10
 NOT_LOGGED = "[not logged]"
 
-try:  # one writer at a time across processes (the window and a CLI may share a data folder)
-    import fcntl
-except ImportError:  # Windows: the in-process lock still holds; appends of one line are atomic enough
-    fcntl = None  # type: ignore[assignment]
+GENESIS = "0" * 64  # the `prev` of the first line ever written
+HASH_TAIL_RE = re.compile(rb', "hash": "([0-9a-f]{64})"\}$')
+TAIL_READ = 64 * 1024
+UNMASKED_KEYS = frozenset({"time", "seq", "prev", "hash", "sealed"})
 
 
 def _now() -> str:
@@ -58,12 +76,57 @@ def parse_time(text: str) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
+def _who() -> tuple[str, str]:
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (some containers): say so rather than fail the write
+        user = "unknown"
+    return user, platform.node() or "unknown"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _chain_text(obj: dict[str, Any]) -> str:
+    """The line for `obj` (which holds seq and prev) with its own hash appended as the last key."""
+    body = json.dumps(obj, ensure_ascii=False, default=str)
+    return body[:-1] + f', "hash": "{_sha(body.encode("utf-8"))}"}}'
+
+
+def _link(raw: bytes) -> tuple[int, str] | None:
+    """(seq, hash) a complete line hands to the next one; None for a torn or foreign line.
+    A line written before the chain existed is linked by the hash of its bytes (seq 0)."""
+    try:
+        obj = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(obj, dict) or "time" not in obj:
+        return None
+    m = HASH_TAIL_RE.search(raw)
+    if m is None:
+        return 0, _sha(raw)
+    seq = obj.get("seq")
+    return (seq if isinstance(seq, int) else 0), m.group(1).decode("ascii")
+
+
+def _mask_value(value: Any, masker: Masker) -> Any:
+    if isinstance(value, str):
+        return masker.mask(value)
+    if isinstance(value, list | tuple):
+        return [_mask_value(v, masker) for v in value]
+    if isinstance(value, dict):
+        return {k: (v if k in UNMASKED_KEYS else _mask_value(v, masker)) for k, v in value.items()}
+    return value
+
+
 class AuditLog:
-    """Append-only JSON-lines log with size-based rotation. Thread- and (on POSIX) process-safe."""
+    """Append-only, hash-chained JSON-lines log with size-based rotation. Thread- and process-safe."""
 
     def __init__(self, home: str | Path, log_questions: bool = True, *, max_bytes: int = MAX_BYTES,
-                 keep: int = KEEP, box: Box | None = None) -> None:
+                 keep: int = KEEP, box: Box | None = None, masker: Masker | None = None) -> None:
         self.box = box if box is not None else Box(False)  # reads sealed lines (OS keyring); seals nothing
+        self.masker = masker if masker is not None else Masker()  # the built-in identifier patterns
         self.dir = Path(home) / "audit"
         self.path = self.dir / FILE
         self.log_questions = log_questions
@@ -73,18 +136,26 @@ class AuditLog:
 
     # -- writing --------------------------------------------------------------------------------
     def append(self, event: str, collection: str, **fields: Any) -> dict[str, Any]:
-        """Write one event line (fsynced) and return it."""
+        """Write one event line (identifiers masked, chained to the line before, fsynced) and return it."""
         entry: dict[str, Any] = {"time": _now(), "event": event, "collection": collection}
         if "question" in fields and not self.log_questions:
             fields["question"] = NOT_LOGGED
         entry.update(fields)
-        text = json.dumps(entry, ensure_ascii=False, default=str)
-        if self.box.enabled:
-            text = json.dumps({"time": entry["time"], "sealed": self.box.seal(text)})
-        line = (text + "\n").encode("utf-8")
+        entry["user"], entry["host"] = _who()
+        entry = _mask_value(entry, self.masker)
         with self._lock:
             self.dir.mkdir(parents=True, exist_ok=True)
             with self._file_lock():
+                seq, prev = self._last_link()
+                entry.update(seq=seq + 1, prev=prev)
+                if self.box.enabled:  # sealed whole; the chain fields stay outside so anyone can verify
+                    inner = {k: v for k, v in entry.items() if k not in ("seq", "prev")}
+                    sealed = self.box.seal(json.dumps(inner, ensure_ascii=False, default=str))
+                    text = _chain_text({"time": entry["time"], "seq": seq + 1, "prev": prev, "sealed": sealed})
+                else:
+                    text = _chain_text(entry)
+                line = (text + "\n").encode("utf-8")
+                entry["hash"] = HASH_TAIL_RE.search(text.encode("utf-8")).group(1).decode()  # type: ignore[union-attr]
                 self._rotate_if_needed(len(line))
                 fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
                 try:
@@ -97,7 +168,27 @@ class AuditLog:
         return entry
 
     def _file_lock(self) -> Any:
-        return _FileLock(self.dir / ".lock")
+        # filelock: flock on POSIX, msvcrt locking on Windows; the lock file is kept (unlinking it races).
+        return FileLock(self.dir / ".lock", mode=0o600, preserve_lock_file=True)
+
+    def _last_link(self) -> tuple[int, str]:
+        """(seq, hash) of the last complete line, in the current file or (just rotated) the one before."""
+        for path in (self.path, self.rotated(1)):
+            try:
+                with open(path, "rb") as fh:
+                    size = fh.seek(0, os.SEEK_END)
+                    fh.seek(max(0, size - TAIL_READ))
+                    tail = fh.read()
+            except FileNotFoundError:
+                continue
+            lines = tail.split(b"\n")
+            if size > TAIL_READ:
+                lines = lines[1:]  # the first piece may be the end of a longer line
+            for raw in reversed(lines):
+                link = _link(raw.strip()) if raw.strip() else None
+                if link is not None:
+                    return link
+        return 0, GENESIS
 
     def _rotate_if_needed(self, incoming: int) -> None:
         try:
@@ -137,8 +228,10 @@ class AuditLog:
                 except ValueError:
                     continue  # a line torn by a crash mid-write
                 if isinstance(entry, dict) and "sealed" in entry:
-                    entry = json.loads(self.box.open(str(entry["sealed"])))
+                    chain = {k: entry[k] for k in ("seq", "hash") if k in entry}
+                    entry = {**json.loads(self.box.open(str(entry["sealed"]))), **chain}
                 if isinstance(entry, dict) and "time" in entry:
+                    entry.pop("prev", None)
                     yield entry
 
     def read(self, since: datetime | None = None) -> list[dict[str, Any]]:
@@ -154,24 +247,6 @@ class AuditLog:
             except ValueError:
                 continue
         return out
-
-
-class _FileLock:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.fd = -1
-
-    def __enter__(self) -> _FileLock:
-        if fcntl is not None:
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self.fd, fcntl.LOCK_EX)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.fd >= 0:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-            os.close(self.fd)
-            self.fd = -1
 
 
 def _ends_torn(fd: int) -> bool:
@@ -220,10 +295,11 @@ def record_answer(svc: Any, answer: Any, collection: str) -> Any:
     pages = [sorted({c.page for c in answer.citations if c.source == d and c.page is not None})
              for d in documents]
     shown = _unique(h.source for h in answer.hits) if answer.found else []
+    shown_pages = [sorted({h.page for h in answer.hits if h.source == d and h.page is not None}) for d in shown]
     _safe(lambda: audit_log(svc).append(
         "ask", collection, question=answer.question, documents=documents, pages=pages,
         model=svc.model_label(), found=bool(answer.found), conversation_id=answer.conversation_id,
-        shown=shown, cancelled=bool(answer.cancelled)))
+        shown=shown, shown_pages=shown_pages, cancelled=bool(answer.cancelled)))
     return answer
 
 
@@ -244,3 +320,11 @@ def record_remove(svc: Any, target: str | Path, collection: str, n: int) -> int:
         "remove", collection, documents=[str(target)], pages=[], model=None, found=None,
         conversation_id=None, removed=int(n)))
     return n
+
+
+def record_reveal(svc: Any, collection: str, documents: list[str], pages: list[list[int]], chunk_ids: list[str],
+                  how: str) -> None:
+    """Log a Reveal (a passage or a document view shown with identifiers unmasked). Unlike the other
+    hooks this one must not fail quietly: nothing is revealed unless the line was written."""
+    audit_log(svc).append("reveal", collection, documents=documents, pages=pages, model=None, found=None,
+                          conversation_id=None, chunk_ids=chunk_ids, how=how)

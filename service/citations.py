@@ -137,7 +137,7 @@ def parse_answer(text: str, hits: list[Hit]) -> ParsedAnswer:
     for n, claim in cited.items():
         hit = hits[n - 1]
         quote, start, end = best_quote(hit, BRACKET_RE.sub("", claim), BRACKET_RE.sub("", norm))
-        citations.append(Citation(n, hit.source, hit.page, hit.article, quote, hit.chunk_id, start, end))
+        citations.append(Citation(n, hit.source, hit.page, hit.article, quote, hit.chunk_id, start, end, hit.title))
     return ParsedAnswer(citations, uncited, sorted(dropped))
 
 

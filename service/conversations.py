@@ -8,7 +8,8 @@ text: removing a document calls `scrub_removed`, which replaces the quotes of ci
 with "[document removed]" (source, page and article stay, like the audit log's metadata) and blanks
 answer sentences copied verbatim from it; `secure_delete` and a WAL checkpoint take the old bytes off
 the disk. With `encrypt_history` on (sillok.foundation.atrest) titles, questions, answers and citations are sealed;
-plain and sealed rows read back side by side.
+plain and sealed rows read back side by side. Identifiers (sillok.foundation.identifiers) are masked in
+titles, questions, answers and quotes before they are written, whichever path wrote the turn.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 
 from sillok.foundation.atrest import Box, is_sealed
 from sillok.foundation.errors import SillokError
+from sillok.foundation.identifiers import Masker
 
 REMOVED = "[document removed]"
 
@@ -66,11 +68,13 @@ class Turn:
 class Conversations:
     """CRUD over the conversations file; one connection guarded by a lock (any thread may call)."""
 
-    def __init__(self, path: str | Path, box: Box | None = None) -> None:
+    def __init__(self, path: str | Path, box: Box | None = None, masker: Masker | None = None) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        # No box given: read sealed turns (key from the OS keyring) but seal nothing new.
+        # No box given: read sealed turns (key from the OS keyring) but seal nothing new; no masker given:
+        # the built-in identifier patterns.
         self.box = box if box is not None else Box(False)
+        self.masker = masker if masker is not None else Masker()
         self._lock = threading.Lock()
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -88,7 +92,7 @@ class Conversations:
 
     def create(self, collection: str = "default", title: str = "") -> str:
         cid, now = uuid.uuid4().hex, time.time()
-        title = title.strip()[:200]
+        title = self.masker.mask(title.strip()[:200])
         self._q("INSERT INTO conversations VALUES (?,?,?,?,?)",
                 (cid, self.box.seal(title) if title else "", collection, now, now))
         return cid
@@ -118,7 +122,10 @@ class Conversations:
         """Append a turn and return its index; the first question also titles an untitled conversation."""
         now = time.time()
         seal = self.box.seal
-        payload = seal(json.dumps(citations or [], ensure_ascii=False))
+        question, answer = self.masker.mask(question), self.masker.mask(answer)
+        citations = [dict(c, quote=self.masker.mask(c["quote"])) if isinstance(c.get("quote"), str) else c
+                     for c in citations or []]
+        payload = seal(json.dumps(citations, ensure_ascii=False))
         with self._lock:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
@@ -141,7 +148,7 @@ class Conversations:
 
     def rename(self, conversation_id: str, title: str) -> None:
         self.get(conversation_id)
-        title = title.strip()[:200]
+        title = self.masker.mask(title.strip()[:200])
         self._q("UPDATE conversations SET title = ?, updated = ? WHERE id = ?",
                 (self.box.seal(title) if title else "", time.time(), conversation_id))
 
@@ -178,7 +185,8 @@ class Conversations:
         gone = set(sources)
         if not gone:
             return 0
-        haystack = _norm(" ".join(texts))
+        # Answers were kept masked: match their sentences against the masked texts too.
+        haystack = _norm(" ".join([*texts, *(self.masker.mask(t) for t in texts if self.masker.holds_identifiers(t))]))
         changed = 0
         with self._lock:
             db = self._db

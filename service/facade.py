@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sillok.foundation import atrest
+from sillok.foundation import atrest, identifiers
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import SillokError
 from sillok.foundation.protocols import ChatModel, Embedder
@@ -26,6 +26,7 @@ from sillok.ingest.pipeline import Pipeline, ProgressFn
 from sillok.service import backends
 from sillok.service.audit import AuditLog, record_ingest, record_remove
 from sillok.service.llm_holder import LLMHolder
+from sillok.service.masking import mask_answer, mask_hits, masking_stream
 from sillok.service.sessions import Sessions
 
 
@@ -41,8 +42,10 @@ class Sillok:
         # (foundation/atrest.py); without an OS keyring that is refused here, before anything is written.
         self.atrest = atrest.box_from_settings(self.settings)
         self.atrest.check()
+        # Identifiers masked in what leaves the service (sillok.service.masking); a bad office pattern fails here.
+        self.masker = identifiers.masker_from_settings(self.settings)
         self.backend = backends.build_backend(self.settings)
-        self.audit = AuditLog(home, bool(self.settings.audit_questions), box=self.atrest)
+        self.audit = AuditLog(home, bool(self.settings.audit_questions), box=self.atrest, masker=self.masker)
         self.llm = LLMHolder()
         self.sessions = Sessions()
         self._embedder: Embedder | None = None
@@ -107,7 +110,8 @@ class Sillok:
             if self._conversations is None:
                 from sillok.service.conversations import Conversations
 
-                self._conversations = Conversations(self.settings.home / "conversations.db", self.atrest)
+                self._conversations = Conversations(self.settings.home / "conversations.db", self.atrest,
+                                                    self.masker)
             return self._conversations
 
     def close(self) -> None:
@@ -222,7 +226,7 @@ class Sillok:
             with self._lock:  # vectors still missing (a model change, or a killed ingest): made first
                 index.embed_pending(self.embedder)
         srcs = [str(Path(s).expanduser().resolve()) for s in sources] if sources else None
-        return self.retriever().search(index, query, k or self.settings.top_k, srcs, mode)
+        return mask_hits(self.retriever().search(index, query, k or self.settings.top_k, srcs, mode), self.masker)
 
     # -- answering (sillok.service.answering) ------------------------------------------------------
     def ask(self, question: str, collection: str = "default", *, conversation_id: str | None = None,
@@ -230,8 +234,25 @@ class Sillok:
         """Answer from the collection's documents, streaming pieces to `on_token`; returns an Answer."""
         from sillok.service.answering import ask
 
-        return ask(self, question, collection, conversation_id=conversation_id, on_token=on_token,
-                   cancel=cancel, sources=sources)
+        stream = masking_stream(on_token, self.masker)  # the model saw masked sources; this masks what it adds
+        answer = ask(self, question, collection, conversation_id=conversation_id, on_token=stream,
+                     cancel=cancel, sources=sources)
+        if stream is not None:
+            stream.flush()
+        return mask_answer(answer, self.masker)
+
+    def reveal(self, chunk_ids: str | Sequence[str], collection: str = "default") -> str:
+        """One passage (a hit's or citation's chunk id(s)) with identifiers unmasked; writes a `reveal` audit line."""
+        from sillok.service.masking import reveal
+
+        return reveal(self, chunk_ids, collection)
+
+    def reveal_pages(self, source: str, collection: str = "default", page: int | None = None,
+                     chunk_id: str = "") -> list[Any]:
+        """A document's pages unmasked for the source viewer's Reveal; writes a `reveal` audit line."""
+        from sillok.service.masking import reveal_pages
+
+        return reveal_pages(self, source, collection, page, chunk_id)
 
     # -- diagnostics -------------------------------------------------------------------------------
     def doctor(self) -> dict[str, Any]:

@@ -24,9 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from sillok.app.desktop.i18n import tr
+from sillok.service.labels import cite
 
 CITE_RE = re.compile(r"\[(\d{1,3})\]")
 RENDER_MS = 120
+# Masked identifiers ("010-****-5678", "h*****@x.com", "M********") must not read as Markdown emphasis;
+# a model's own "**bold**" (two stars against a letter) still does.
+MASK_RUN_RE = re.compile(r"(?<=[\d\-@.()])\*+|\*+(?=[\d\-@.()])|\*{3,}")
 
 
 class TokenBuffer:
@@ -57,10 +61,12 @@ class Turn:
 
 
 def source_label(c: Any) -> str:
-    name = str(c.source).replace("\\", "/").rsplit("/", 1)[-1]
-    where = f", {tr('p.')} {c.page}" if c.page else ""
-    art = f", {c.article}" if getattr(c, "article", None) else ""
-    return f"{name}{where}{art}"
+    """"근로기준법 제56조 제1항" for a statute, "lease.pdf, p. 3" otherwise (sillok.service.labels)."""
+    return cite(c, tr("p. {0}"))
+
+
+def escape_masks(text: str) -> str:
+    return MASK_RUN_RE.sub(lambda m: "\\*" * len(m.group(0)), text)
 
 
 def _md_escape(text: str) -> str:
@@ -74,7 +80,8 @@ def render_turn(i: int, t: Turn) -> str:
         n = int(m.group(1))
         return f"[\\[{n}\\]](cite:{i}-{n})" if n in known else m.group(0)
 
-    body = CITE_RE.sub(link, t.text) if t.state != "streaming" else t.text
+    text = escape_masks(t.text)
+    body = CITE_RE.sub(link, text) if t.state != "streaming" else text
     parts = [f"#### {_md_escape(t.question)}", body or ("…" if t.state == "streaming" else "")]
     if t.state == "stopped":
         parts.append(f"*{tr('(stopped)')}*")
@@ -233,11 +240,11 @@ class ChatView(QWidget):
     def markdown_of(self, i: int) -> str:
         """One answer with its question and sources, for copying/exporting."""
         t = self.turns[i]
-        lines = [f"# {t.question}", "", t.text.strip(), ""]
+        lines = [f"# {escape_masks(t.question)}", "", escape_masks(t.text.strip()), ""]
         if t.citations:
             lines += [f"## {tr('Sources')}", ""]
-            lines += [f"[{c.n}] {c.source}" + (f", {tr('p.')} {c.page}" if c.page else "")
-                      + (f"\n    > {c.quote.strip()}" if c.quote else "") for c in t.citations]
+            lines += [f"[{c.n}] {c.source} ({source_label(c)})"
+                      + (f"\n    > {escape_masks(c.quote.strip())}" if c.quote else "") for c in t.citations]
         return "\n".join(lines).rstrip() + "\n"
 
     # -- input --------------------------------------------------------------------------------------

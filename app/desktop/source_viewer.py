@@ -3,6 +3,11 @@
 PDFs are shown as pages (QtPdf); the quote is found in the page's own text layer (pdfium, synchronous)
 so the search model is asked for a string that really is on the page, then that hit is selected.
 Other formats are shown as text (the loader's pages, fetched on the worker) with the span highlighted.
+
+Identifiers (sillok.foundation.identifiers) are masked in what this pane shows: text pages arrive masked,
+and a PDF that holds identifiers is shown as its masked text rather than its pages. The Reveal button
+shows the passage's document in full for this view only; the window asks the service, which writes the
+audit line first. Opening the original in the system viewer reveals it too, and is logged the same way.
 """
 
 from __future__ import annotations
@@ -64,14 +69,31 @@ class SourceViewer(QWidget):
         self.page: int | None = None  # 1-based, as cited
         self.highlight: str = ""  # the text actually highlighted (tests read it)
         self.highlight_selected = False  # PDF: the search hit on the cited page is selected
+        self.masked = False  # identifiers in this view are masked (a Reveal is offered)
+        self.revealed = False  # this view shows identifiers in full (after an audited Reveal)
+        self.on_reveal: Any = None  # set by the window: runs the audited reveal
+        self.on_open: Any = None  # set by the window: opens the original (audited when masked)
+        self._span: tuple[int, int] | None = None
+        self._pages_layout: list[tuple[int | None, str]] = []
         self.header = QLabel()
         self.header.setWordWrap(True)
         self.open_btn = QPushButton()
         self.open_btn.setEnabled(False)
-        self.open_btn.clicked.connect(self.open_external)
+        self.open_btn.clicked.connect(self._open_clicked)
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
         top.addWidget(self.open_btn)
+        self.mask_note = QLabel()
+        self.mask_note.setWordWrap(True)
+        self.mask_note.setObjectName("maskNote")
+        self.reveal_btn = QPushButton()
+        self.reveal_btn.clicked.connect(self._reveal_clicked)
+        self.mask_bar = QWidget()
+        bar = QHBoxLayout(self.mask_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.mask_note, 1)
+        bar.addWidget(self.reveal_btn)
+        self.mask_bar.hide()
         self.placeholder = QLabel()
         self.placeholder.setWordWrap(True)
         self.placeholder.setMargin(16)
@@ -94,13 +116,61 @@ class SourceViewer(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)
+        lay.addWidget(self.mask_bar)
         lay.addWidget(self.stack, 1)
+        self._pdf_as_text = False
         self.retranslate()
 
     def retranslate(self) -> None:
         self.open_btn.setText(tr("Open in system viewer"))
         self.placeholder.setText(tr("Click a citation such as [1] in an answer to see the passage here."))
+        self.reveal_btn.setText(tr("Reveal"))
+        self.reveal_btn.setToolTip(tr("Show this document with its identifiers in full, in this view only "
+                                      "(written to the audit log)"))
         self._set_header()
+        self._set_mask_note()
+
+    # -- masking ------------------------------------------------------------------------------------
+    def set_masked(self, masked: bool, pdf_as_text: bool = False) -> None:
+        """After showing a view: whether it hides identifiers (then Reveal is offered)."""
+        self.masked, self.revealed, self._pdf_as_text = masked, False, pdf_as_text
+        self._set_mask_note()
+
+    def _set_mask_note(self) -> None:
+        if self.revealed:
+            self.mask_note.setText(tr("Shown in full for this view only; the reveal was written to the audit log."))
+        elif self._pdf_as_text:
+            self.mask_note.setText(tr("This PDF holds personal identifiers, so it is shown as masked text."))
+        else:
+            self.mask_note.setText(tr("Identifiers in this document are masked."))
+        self.reveal_btn.setVisible(self.masked and not self.revealed)
+        self.mask_bar.setVisible(self.masked or self.revealed)
+
+    def _reveal_clicked(self) -> None:
+        if self.on_reveal is not None and self.masked:
+            self.on_reveal()
+
+    def reveal_text(self, pages: list[Any]) -> None:
+        """Show the unmasked pages in place of the masked ones, same highlight (masking keeps offsets)."""
+        full = self._join(pages)[0]
+        self.text_view.setPlainText(full)
+        self.stack.setCurrentWidget(self.text_view)
+        self._mark(self._span)
+        self.highlight = full[self._span[0]:self._span[1]] if self._span else ""
+        self.masked, self.revealed = False, True
+        self._set_mask_note()
+
+    def revealed_pdf(self, path: str | Path, page: int | None, quote: str) -> None:
+        """The original PDF pages after an audited Reveal."""
+        self.show_pdf(path, page, quote)
+        self.masked, self.revealed, self._pdf_as_text = False, True, False
+        self._set_mask_note()
+
+    def _open_clicked(self) -> None:
+        if self.on_open is not None:
+            self.on_open(self.masked)
+        else:
+            self.open_external()
 
     def _set_header(self) -> None:
         if self.path is None:
@@ -152,15 +222,7 @@ class SourceViewer(QWidget):
                   start: int = 0, end: int = 0) -> None:
         """``pages`` are sillok.foundation.types.Page; ``start``/``end`` are offsets into the cited page's text."""
         self._set_path(path, page)
-        parts: list[str] = []
-        offset, target_offset, target_text = 0, 0, ""
-        for p in pages:
-            head = f"— {tr('p.')} {p.number} —\n" if p.number is not None and len(pages) > 1 else ""
-            if p.number == page or (page is None and not target_text):
-                target_offset, target_text = offset + len(head), p.text
-            parts.append(head + p.text)
-            offset += len(head) + len(p.text) + 2
-        full = "\n\n".join(parts)
+        full, target_offset, target_text = self._join(pages, page)
         self.text_view.setPlainText(full)
         self.stack.setCurrentWidget(self.text_view)
         span: tuple[int, int] | None = None
@@ -172,7 +234,20 @@ class SourceViewer(QWidget):
         else:
             span = find_span(full, quote)
         self.highlight = full[span[0]:span[1]] if span else ""
+        self._span = span
         self._mark(span)
+
+    def _join(self, pages: list[Any], page: int | None = None) -> tuple[str, int, str]:
+        """The pages as one text (page headers between), and where the cited page starts in it."""
+        parts: list[str] = []
+        offset, target_offset, target_text = 0, 0, ""
+        for p in pages:
+            head = f"— {tr('p.')} {p.number} —\n" if p.number is not None and len(pages) > 1 else ""
+            if p.number == page or (page is None and not target_text):
+                target_offset, target_text = offset + len(head), p.text
+            parts.append(head + p.text)
+            offset += len(head) + len(p.text) + 2
+        return "\n\n".join(parts), target_offset, target_text
 
     def _mark(self, span: tuple[int, int] | None) -> None:
         if not span:
@@ -194,7 +269,9 @@ class SourceViewer(QWidget):
     # -- common -------------------------------------------------------------------------------------
     def _set_path(self, path: str | Path, page: int | None) -> None:
         self.path, self.page = Path(path), page
-        self.highlight, self.highlight_selected = "", False
+        self.highlight, self.highlight_selected, self._span = "", False, None
+        self.masked = self.revealed = self._pdf_as_text = False
+        self._set_mask_note()
         self.open_btn.setEnabled(True)
         self._set_header()
 

@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sillok.app.desktop import jobs
+from sillok.app.desktop import exports, jobs
 from sillok.app.desktop.chat_view import ChatView, Turn
 from sillok.app.desktop.i18n import install_language, tr
 from sillok.app.desktop.ingest_panel import IngestPanel
 from sillok.app.desktop.sidebar import Sidebar
 from sillok.app.desktop.source_viewer import SourceViewer
 from sillok.app.desktop.workers import Worker
+from sillok.foundation.errors import SillokError
 
 
 def local_paths(mime: QMimeData) -> list[str]:
@@ -43,6 +44,7 @@ class MainWindow(QMainWindow):
         self._ask_job: Any = None
         self._ingest_job: Any = None
         self._queued_paths: list[str] = []
+        self._shown: Any = None  # the citation the source pane shows
         self.worker = Worker(self._make_service, jobs.close)
         self.worker.busyChanged.connect(self._busy)
 
@@ -99,6 +101,7 @@ class MainWindow(QMainWindow):
         self.act_add = act(self.add_documents, QKeySequence.StandardKey.Open)
         self.act_add_folder = act(self.add_folder)
         self.act_export = act(lambda: self.export_answer(len(self.chat.turns) - 1))
+        self.act_export_conv = act(lambda: self.export_conversation())
         self.act_copy = act(lambda: self.copy_answer(len(self.chat.turns) - 1))
         self.act_settings = act(self.open_settings, QKeySequence.StandardKey.Preferences)
         self.act_quit = act(self.close, QKeySequence.StandardKey.Quit)
@@ -106,8 +109,8 @@ class MainWindow(QMainWindow):
         self.act_smaller = act(lambda: self.zoom(-1), QKeySequence("Ctrl+-"))
         self.act_about = act(self.about)
         self.menu_file, self.menu_view, self.menu_help = (self.menuBar().addMenu("") for _ in range(3))
-        for a in (self.act_add, self.act_add_folder, None, self.act_copy, self.act_export, None,
-                  self.act_settings, None, self.act_quit):
+        for a in (self.act_add, self.act_add_folder, None, self.act_copy, self.act_export, self.act_export_conv,
+                  None, self.act_settings, None, self.act_quit):
             self.menu_file.addAction(a) if a else self.menu_file.addSeparator()
         self.menu_view.addActions([self.act_bigger, self.act_smaller])
         self.menu_help.addAction(self.act_about)
@@ -132,6 +135,8 @@ class MainWindow(QMainWindow):
         ch.copyRequested.connect(self.copy_answer)
         ch.exportRequested.connect(self.export_answer)
         self.ingest_panel.cancelRequested.connect(self._cancel_ingest)
+        self.viewer.on_reveal = self.reveal_shown
+        self.viewer.on_open = self.open_shown
 
     def retranslate(self) -> None:
         self.setWindowTitle(f"Sillok — {self.collection}")
@@ -140,6 +145,7 @@ class MainWindow(QMainWindow):
         self.menu_help.setTitle(tr("&Help"))
         for a, text in ((self.act_add, tr("Add documents…")), (self.act_add_folder, tr("Add folder…")),
                         (self.act_copy, tr("Copy answer")), (self.act_export, tr("Export answer…")),
+                        (self.act_export_conv, tr("Export conversation…")),
                         (self.act_settings, tr("Settings…")), (self.act_quit, tr("Quit")),
                         (self.act_bigger, tr("Larger text")), (self.act_smaller, tr("Smaller text")),
                         (self.act_about, tr("About Sillok"))):
@@ -286,12 +292,64 @@ class MainWindow(QMainWindow):
             self._ask_job.cancel.cancel()
 
     def show_citation(self, c: Any) -> None:
-        if str(c.source).lower().endswith(".pdf") and Path(c.source).is_file():
+        """The cited passage in the source pane: identifiers masked (text, or a PDF's pages when it
+        holds none); `reveal_shown` shows it in full, audited."""
+        self._shown = c
+        is_pdf = str(c.source).lower().endswith(".pdf") and Path(c.source).is_file()
+        if is_pdf and not getattr(self.settings, "mask_identifiers", True):
             self.viewer.show_pdf(c.source, c.page, c.quote)
             return
-        self.worker.submit(lambda s, j: jobs.pages_of(s, c.source), name="pages",
-                           done=lambda pages: self.viewer.show_text(c.source, pages, c.page, c.quote, c.start, c.end),
+
+        def done(result: tuple[list[Any], bool]) -> None:
+            pages, held = result
+            if self._shown is not c:  # another citation was clicked meanwhile
+                return
+            if is_pdf and not held:
+                self.viewer.show_pdf(c.source, c.page, c.quote)
+                return
+            self.viewer.show_text(c.source, pages, c.page, c.quote, c.start, c.end)
+            self.viewer.set_masked(held, pdf_as_text=is_pdf)
+
+        from sillok.service.masking import viewer_pages
+
+        self.worker.submit(lambda s, j: viewer_pages(s, c.source), name="pages", done=done,
                            error=self.viewer.show_message)
+
+    def reveal_shown(self) -> None:
+        """The Reveal button: the service writes the audit line, then the view shows the document in full."""
+        c, coll = self._shown, self.collection
+        if c is None:
+            return
+        is_pdf = str(c.source).lower().endswith(".pdf")
+
+        def done(result: tuple[list[Any], str]) -> None:
+            pages, quote = result
+            if self._shown is not c:
+                return
+            if is_pdf:
+                self.viewer.revealed_pdf(c.source, c.page, quote)
+            else:
+                self.viewer.reveal_text(pages)
+
+        def job(s: Any, j: Any) -> tuple[list[Any], str]:
+            from sillok.service.masking import masker_of, unmask_quote
+
+            pages = s.reveal_pages(c.source, coll, c.page, c.chunk_id)  # writes the audit line first
+            return pages, unmask_quote(c.quote, pages, c.page, masker_of(s))
+
+        self.worker.submit(job, name="reveal", done=done, error=self.show_error)
+
+    def open_shown(self, masked: bool) -> None:
+        """Open the original in the system viewer; when this view hid identifiers, that is a reveal (audited)."""
+        c, coll = self._shown, self.collection
+        if not masked or c is None:
+            self.viewer.open_external()
+            return
+        from sillok.service.audit import record_reveal
+
+        self.worker.submit(lambda s, j: record_reveal(s, coll, [c.source], [[c.page] if c.page else []],
+                                                      [c.chunk_id], "opened in system viewer"),
+                           name="reveal", done=lambda _r: self.viewer.open_external(), error=self.show_error)
 
     def copy_answer(self, i: int) -> None:
         if 0 <= i < len(self.chat.turns):
@@ -299,12 +357,32 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(tr("Answer copied"), 3000)
 
     def export_answer(self, i: int, path: str | None = None) -> None:
+        """One answer as a Word memo with footnotes (.docx) or as Markdown (.md)."""
         if not 0 <= i < len(self.chat.turns):
             return
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, tr("Export answer"), "answer.md", "Markdown (*.md)")
+            path = exports.ask_path(self, tr("Export answer"), "answer")
         if path:
-            Path(path).write_text(self.chat.markdown_of(i), encoding="utf-8")
+            self._export([i], path)
+
+    def export_conversation(self, path: str | None = None) -> None:
+        """Every finished answer of this conversation as one memo (.docx) or Markdown file."""
+        done = [i for i, t in enumerate(self.chat.turns) if t.state in ("done", "stopped") and t.text]
+        if not done:
+            return
+        if path is None:
+            path = exports.ask_path(self, tr("Export conversation"), "conversation")
+        if path:
+            self._export(done, path)
+
+    def _export(self, indexes: list[int], path: str) -> None:
+        try:
+            exports.write(self.chat, indexes, path, self.language)
+        except (OSError, SillokError) as e:
+            self.show_error(str(e))
+            return
+        self.statusBar().showMessage(tr("Saved {0}").format(Path(path).name), 5000)
+
 
     # -- ingest -------------------------------------------------------------------------------------
     def add_documents(self) -> None:

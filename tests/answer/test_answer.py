@@ -64,7 +64,9 @@ def test_cancel_mid_stream(svc) -> None:
 
     answer = svc.ask(QUESTION, on_token=on_token, cancel=token)
     assert answer.cancelled and answer.found
-    assert len(pieces) == 3 and answer.text == "".join(pieces).strip()
+    # Identifier masking holds back a trailing word until the next piece ends it, and hands it over when
+    # the answer stops: one piece may follow the cancel, and what was shown is the kept answer.
+    assert 3 <= len(pieces) <= 4 and answer.text == "".join(pieces).strip()
     assert svc.conversations().turns(answer.conversation_id)[0].cancelled
 
 

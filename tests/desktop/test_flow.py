@@ -113,7 +113,9 @@ def test_pdf_citation_opens_the_cited_page_with_the_quote_highlighted(home, file
                  "ninety days written notice.", hit.chunk_id, hit.start, hit.end)
     w.show_citation(c)
     v = w.viewer
-    assert v.stack.currentWidget() is v.pdf_view
+    # checked for identifiers on the worker first (none here): then the pages themselves
+    qtbot.waitUntil(lambda: v.stack.currentWidget() is v.pdf_view, timeout=30_000)
+    assert not v.masked and not v.mask_bar.isVisible()
     qtbot.waitUntil(lambda: v.current_page == 2, timeout=10_000)
     assert "ninety days written notice" in v.highlight
     qtbot.waitUntil(lambda: v.highlight_selected, timeout=10_000)  # the hit on page 2 is selected (drawn)

@@ -547,5 +547,49 @@
         <source>Retry</source>
         <translation>다시 시도</translation>
     </message>
+    <message>
+        <source>Export conversation</source>
+        <translation>대화 내보내기</translation>
+    </message>
+    <message>
+        <source>Export conversation…</source>
+        <translation>대화 내보내기…</translation>
+    </message>
+    <message>
+        <source>Saved {0}</source>
+        <translation>{0} 저장됨</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>Word memo (*.docx)</source>
+        <translation>Word 메모 (*.docx)</translation>
+    </message>
+    <message>
+        <source>p. {0}</source>
+        <translation>{0}쪽</translation>
+    </message>
+    <message>
+        <source>Reveal</source>
+        <translation>가림 해제</translation>
+    </message>
+    <message>
+        <source>Show this document with its identifiers in full, in this view only (written to the audit log)</source>
+        <translation>이 화면에서만 개인 식별 정보를 가리지 않고 표시합니다 (감사 기록에 남음)</translation>
+    </message>
+    <message>
+        <source>Shown in full for this view only; the reveal was written to the audit log.</source>
+        <translation>이 화면에서만 전체를 표시합니다. 가림 해제는 감사 기록에 남았습니다.</translation>
+    </message>
+    <message>
+        <source>Identifiers in this document are masked.</source>
+        <translation>이 문서의 개인 식별 정보는 가려져 있습니다.</translation>
+    </message>
+    <message>
+        <source>This PDF holds personal identifiers, so it is shown as masked text.</source>
+        <translation>이 PDF에는 개인 식별 정보가 있어 가린 텍스트로 표시합니다.</translation>
+    </message>
 </context>
 </TS>
