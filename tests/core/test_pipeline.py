@@ -15,7 +15,7 @@ import pytest
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import SillokError
 from sillok.service.facade import Sillok
-from tests.conftest import REPO, shared_path
+from tests.support.paths import REPO, shared_path
 
 
 def _consistent(svc: Sillok, collection: str = "default") -> tuple[int, int]:

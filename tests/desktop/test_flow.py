@@ -14,8 +14,8 @@ import pytest
 from PySide6.QtCore import QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from tests.conftest import shared_path
 from tests.desktop.conftest import make_pdf
+from tests.support.paths import shared_path
 
 COLL = "사건 2024"  # Korean collection names must work everywhere
 LONG = 300_000

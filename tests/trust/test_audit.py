@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from sillok.service.audit import NOT_LOGGED, AuditLog, record_answer
-from tests.conftest import shared_path
+from tests.support.paths import shared_path
 
 KEYS = {"time", "event", "collection", "question", "documents", "pages", "model", "found", "conversation_id"}
 QUESTION = "Does the in-flight environment impair intubation by flight nurses?"
