@@ -15,8 +15,7 @@ import pytest
 from sillok.foundation.errors import LoadError
 from sillok.ingest.loaders import load
 from tests.support.paths import SAMPLES
-
-from .conftest import build_pdf
+from tests.support.pdf import build_pdf
 
 PICKED = ["hwp/hwpjs_noori.hwp", "hwp/merging-cell.hwp", "hwpx/tool_textextractor_Table.hwpx"]
 

@@ -29,9 +29,9 @@ from hypothesis import strategies as st
 
 from sillok.foundation.errors import LoadError
 from sillok.ingest.loaders import load
+from tests.support.hwpx import HWPX_NS, hwpx_para, hwpx_table
 from tests.support.paths import SAMPLES
-
-from ..loaders.conftest import HWPX_NS, build_pdf, hwpx_para, hwpx_table
+from tests.support.pdf import build_pdf
 
 HWP_SEED = SAMPLES / "hwp" / "changing-paragraph-text.hwp"
 PER_CALL_S = 5.0
