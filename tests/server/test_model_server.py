@@ -21,7 +21,8 @@ from sillok.models.office_chat import make_chat_model
 from sillok.service.answering import ask
 from sillok.service.facade import Sillok
 from sillok.service.retrieval import Retriever
-from tests.server.conftest import TOKEN, Server, llm_server, memory_keyring
+from tests.support.keyring_memory import memory_keyring
+from tests.support.servers import TOKEN, Server, llm_server
 
 QUESTION = "What was the mean time required for in-flight intubation?"
 GOLD = "pmid-10135926.txt"

@@ -18,8 +18,9 @@ from sillok.foundation.secrets import store_token
 from sillok.foundation.servers import RemoteUnavailable
 from sillok.ingest.office_index import EmbeddingMismatch, OfficeIndex
 from sillok.service.facade import Sillok
-from tests.server.conftest import TOKEN, TokenProxy, free_port, memory_keyring
+from tests.support.keyring_memory import memory_keyring
 from tests.support.pdf import broken_pdf, write_pdf
+from tests.support.servers import TOKEN, TokenProxy, free_port
 
 QUESTION = "What was the mean time required for in-flight intubation?"
 GOLD = "pmid-10135926.txt"
