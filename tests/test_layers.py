@@ -14,7 +14,8 @@ import ast
 import tomllib
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.support.paths import REPO
+
 LAYERS = {"foundation": 0, "ingest": 1, "models": 1, "service": 2, "app": 3}  # folder → rank
 PEERS_APART = {("ingest", "models"), ("models", "ingest")}
 MAX_LINES = 500

@@ -6,19 +6,19 @@ kept short (max_answer_tokens) and sources few (top_k) so the whole directory ru
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
-PUBMED = ["10135926", "10158597", "10173769", "10201555", "10223070", "10331115"]
-STATUTE = "가등기담보 등에 관한 법률.md"
+from tests.support.corpus import PUBMED, STATUTE
+from tests.support.paths import EVAL
 
 
 @pytest.fixture(scope="session")
 def docs() -> list[Path]:
-    files = [SHARED / "pubmedqa" / "docs" / f"pmid-{p}.txt" for p in PUBMED]
-    files.append(SHARED / "ko-statutes" / "docs" / STATUTE)
+    files = [EVAL / "pubmedqa" / "docs" / f"pmid-{p}.txt" for p in PUBMED]
+    files.append(EVAL / "ko-statutes" / "docs" / STATUTE)
     missing = [f for f in files if not f.is_file()]
     if missing:
         pytest.skip(f"evaluation documents not found beside the repo ({missing[0]})")
@@ -35,13 +35,18 @@ def home(tmp_path_factory: pytest.TempPathFactory, docs: list[Path]) -> Path:
     return home
 
 
-def make_svc(home: Path, **overrides: object):
+@pytest.fixture(scope="session")
+def make_svc() -> Callable[..., object]:
+    """make_svc(home, **overrides): a Sillok on `home` with the short answers and few sources above."""
     from sillok.service.facade import Sillok
 
-    return Sillok(home=home, top_k=3, max_answer_tokens=48, **overrides)
+    def make(home: Path, **overrides: object) -> Sillok:
+        return Sillok(home=home, top_k=3, max_answer_tokens=48, **overrides)
+
+    return make
 
 
 @pytest.fixture(scope="session")
-def svc(home: Path):
+def svc(home: Path, make_svc: Callable[..., object]):
     """Shared instance: SmolLM2 is loaded once by its holder and reused by every test."""
     return make_svc(home)

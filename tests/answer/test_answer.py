@@ -10,7 +10,6 @@ import pytest
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import SillokError
 from sillok.service.answering import ask
-from tests.answer.conftest import make_svc
 
 QUESTION = "What was the mean time required for in-flight intubation?"
 GOLD = "pmid-10135926.txt"
@@ -24,7 +23,7 @@ def first(svc):
     return answer, pieces
 
 
-def test_no_relevant_passage_never_loads_the_model(home: Path) -> None:
+def test_no_relevant_passage_never_loads_the_model(home: Path, make_svc) -> None:
     svc = make_svc(home)  # its own holder: nothing loaded yet
     answer = svc.ask("Who painted the Mona Lisa?")
     assert answer.found is False and answer.text == "I could not find this in your documents."
@@ -70,7 +69,7 @@ def test_cancel_mid_stream(svc) -> None:
     assert svc.conversations().turns(answer.conversation_id)[0].cancelled
 
 
-def test_follow_up_is_rewritten_and_reuses_the_prefix(svc, first, home: Path) -> None:
+def test_follow_up_is_rewritten_and_reuses_the_prefix(svc, first, home: Path, make_svc) -> None:
     answer, _ = first
     follow = svc.ask("And in the control setting?", conversation_id=answer.conversation_id)
     assert follow.conversation_id == answer.conversation_id
@@ -138,7 +137,7 @@ def test_any_chat_model_can_answer(svc) -> None:
     assert Path(answer.citations[0].source).name == GOLD
 
 
-def test_bad_model_path_is_named_and_search_still_works(home: Path, tmp_path: Path) -> None:
+def test_bad_model_path_is_named_and_search_still_works(home: Path, tmp_path: Path, make_svc) -> None:
     bad = tmp_path / "broken.gguf"
     bad.write_bytes(b"not a model at all")
     svc = make_svc(home, llm_model=str(bad))

@@ -6,7 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from tests.answer.conftest import PUBMED, SHARED
+from tests.support.corpus import PUBMED
+from tests.support.paths import EVAL
 
 
 def test_remove_forgets_sessions_and_the_prompt_cache(tmp_path: Path) -> None:
@@ -15,7 +16,7 @@ def test_remove_forgets_sessions_and_the_prompt_cache(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     for p in PUBMED[:3]:
-        shutil.copy(SHARED / "pubmedqa" / "docs" / f"pmid-{p}.txt", docs)
+        shutil.copy(EVAL / "pubmedqa" / "docs" / f"pmid-{p}.txt", docs)
     svc = Sillok(home=tmp_path / "home", top_k=2, max_answer_tokens=16)
     svc.ingest([docs])
     answer = svc.ask("What was the mean time required for in-flight intubation?")

@@ -7,7 +7,7 @@ from pathlib import Path
 from sillok.foundation.types import Document, Page
 from sillok.ingest.chunking import chunk_document
 from sillok.ingest.loaders import load
-from tests.conftest import shared_path
+from tests.support.paths import shared_path
 
 STATUTE = """# 근로기준법
 

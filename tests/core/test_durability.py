@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.conftest import REPO, SHARED
+from tests.support.paths import REPO, SHARED
 
 KILLS = int(os.environ.get("SILLOK_KILLS", "20"))
 N_FILES = 200

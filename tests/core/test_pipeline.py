@@ -15,7 +15,8 @@ import pytest
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import SillokError
 from sillok.service.facade import Sillok
-from tests.conftest import REPO, shared_path
+from tests.support.paths import REPO, shared_path
+from tests.support.pdf import broken_pdf
 
 
 def _consistent(svc: Sillok, collection: str = "default") -> tuple[int, int]:
@@ -82,7 +83,7 @@ def test_bad_inputs_are_reported_and_batch_goes_on(svc: Sillok, corpus: Path, tm
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "empty.txt").write_bytes(b"")
-    (bad / "corrupt.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage")
+    (bad / "corrupt.pdf").write_bytes(broken_pdf(b"1 0 obj << /Type /Catalog >> garbage"))
     (bad / "random.docx").write_bytes(os.urandom(2048))
     (bad / "broken.hwpx").write_bytes(b"PK\x03\x04 not really a zip")
     (bad / "ok.txt").write_text("Metformin lowers blood glucose in type 2 diabetes.", encoding="utf-8")

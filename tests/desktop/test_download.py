@@ -10,13 +10,13 @@ import pytest
 
 from sillok.models.catalogue import RecommendedModel
 from sillok.models.tiny_gguf import write_tiny_llama_gguf
-from tests.models.test_registry import _Server
+from tests.support.fileserver import FileServer
 
 
 @pytest.fixture()
 def server(tmp_path: Path):
     data = write_tiny_llama_gguf(tmp_path / "src.gguf").read_bytes()
-    s = _Server(data)
+    s = FileServer(data)
     yield s, data
     s.close()
 

@@ -14,8 +14,8 @@ import pytest
 from PySide6.QtCore import QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from tests.conftest import shared_path
-from tests.desktop.conftest import make_pdf
+from tests.support.paths import shared_path
+from tests.support.pdf import broken_pdf, write_pdf
 
 COLL = "사건 2024"  # Korean collection names must work everywhere
 LONG = 300_000
@@ -47,8 +47,8 @@ def files(tmp_path_factory) -> dict[str, Path]:
         shutil.copy(docs / name, d / name)
     (d / "memo.md").write_text("# 메모\n\n의뢰인은 2024년 3월 5일에 계약 해지 통지를 받았다. 통지 기간은 90일이다.\n",
                                encoding="utf-8")
-    (d / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\nthis is not a pdf body\n")
-    make_pdf(d / "contract.pdf", PDF_PAGES)
+    (d / "broken.pdf").write_bytes(broken_pdf(b"1 0 obj << /Type /Catalog >>\nthis is not a pdf body\n"))
+    write_pdf(d / "contract.pdf", PDF_PAGES)
     return {p.name: p for p in d.iterdir()}
 
 

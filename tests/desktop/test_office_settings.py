@@ -12,7 +12,7 @@ from keyring.backends import fail
 
 from sillok.foundation.secrets import SERVICE
 from sillok.foundation.settings import load_settings
-from tests.server.conftest import memory_keyring
+from tests.support.keyring_memory import memory_keyring
 
 INDEX, MODEL = "https://sillok.office.lan:8444", "https://sillok.office.lan:8443/v1"
 SECRET_A, SECRET_B = "3f9c-index-token-not-for-files", "8d21-model-token-not-for-files"

@@ -12,7 +12,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.paths import REPO
+
 I18N = REPO / "app" / "desktop" / "i18n"
 
 

@@ -8,8 +8,9 @@ import pytest
 from sillok.foundation.errors import LoadError, NeedsOCR
 from sillok.ingest.loaders import load
 from sillok.ingest.loaders.hwp import decode_para_text, iter_records
+from tests.support import paths
 
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples" / "hwp"
+SAMPLES = paths.SAMPLES / "hwp"
 needs_samples = pytest.mark.skipif(
     not SAMPLES.is_dir(), reason="HWP samples not found in ../shared/samples/hwp"
 )

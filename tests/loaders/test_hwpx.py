@@ -9,8 +9,7 @@ import pytest
 from sillok.foundation.errors import LoadError, NeedsOCR
 from sillok.ingest.loaders import load
 from sillok.ingest.loaders.limits import check_zip
-
-from .conftest import hwpx_para, hwpx_table
+from tests.support.hwpx import hwpx_para, hwpx_table
 
 MakeHwpx = Callable[..., Path]
 

@@ -28,7 +28,7 @@ def test_title_falls_back_to_stem(make_pdf: MakePdf) -> None:
 
 
 def test_blank_pdf_needs_ocr(make_pdf: MakePdf) -> None:
-    with pytest.raises(NeedsOCR) as info:
+    with pytest.raises(NeedsOCR, match="no text layer") as info:
         load(make_pdf("blank.pdf", [None]))
     assert info.value.status == "needs_ocr"
 

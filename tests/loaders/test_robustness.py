@@ -14,10 +14,9 @@ import pytest
 
 from sillok.foundation.errors import LoadError
 from sillok.ingest.loaders import load
+from tests.support.paths import SAMPLES
+from tests.support.pdf import build_pdf
 
-from .conftest import build_pdf
-
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples"
 PICKED = ["hwp/hwpjs_noori.hwp", "hwp/merging-cell.hwp", "hwpx/tool_textextractor_Table.hwpx"]
 
 

@@ -8,8 +8,7 @@ import pytest
 
 from sillok.foundation.errors import LoadError, NeedsOCR
 from sillok.ingest.loaders import load
-
-SAMPLES = Path(__file__).resolve().parents[2] / ".." / "shared" / "samples"
+from tests.support.paths import SAMPLES
 
 # What each sample is known to be, checked by reading its output. Unlisted samples must load with text.
 REFUSED = {

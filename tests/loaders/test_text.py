@@ -8,9 +8,10 @@ import pytest
 from sillok.foundation.errors import LoadError
 from sillok.ingest.loaders import load
 from sillok.ingest.loaders.text import decode_bytes
+from tests.support.paths import EVAL
 
 STATUTE = "제1조(목적) 이 법은 국민의 권리를 보호함을 목적으로 한다."
-STATUTES_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "eval" / "ko-statutes" / "docs"
+STATUTES_DIR = EVAL / "ko-statutes" / "docs"
 
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from sillok.models.build_flags import cmake_args, read_cpu_flags, this_machine_args
+from tests.support.paths import REPO
 
-ROOT = Path(__file__).resolve().parents[2]
 SPR = {
     "avx",
     "avx2",
@@ -82,7 +82,7 @@ def test_read_cpu_flags(tmp_path: Path) -> None:
 
 def test_script_prints_args() -> None:
     out = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "llama_cmake_args.py")],
+        [sys.executable, str(REPO / "scripts" / "llama_cmake_args.py")],
         capture_output=True,
         text=True,
         check=True,

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from sillok.models.download import download
 from sillok.models.gguf_header import inspect_gguf, validate_gguf
 from sillok.models.registry import ModelRegistry
 from sillok.models.tiny_gguf import write_tiny_llama_gguf
+from tests.support.fileserver import FileServer
 
 
 def test_defaults_point_at_installed_packages() -> None:
@@ -94,46 +93,10 @@ def test_recommended_table_is_complete() -> None:
 # ---- download, against 127.0.0.1 only -------------------------------------------------------
 
 
-class _Server:
-    """Serves one file with Range support; counts requests and the Range headers it saw."""
-
-    def __init__(self, data: bytes, honour_range: bool = True) -> None:
-        self.data, self.honour_range, self.ranges = data, honour_range, []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                rng = self.headers.get("Range")
-                outer.ranges.append(rng)
-                body, status = outer.data, 200
-                if rng and outer.honour_range:
-                    start = int(rng.split("=")[1].split("-")[0])
-                    if start >= len(outer.data):
-                        self.send_response(416)
-                        self.end_headers()
-                        return
-                    body, status = outer.data[start:], 206
-                self.send_response(status)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture()
-def served(tiny_gguf: Path) -> Iterator[tuple[_Server, bytes]]:
+def served(tiny_gguf: Path) -> Iterator[tuple[FileServer, bytes]]:
     data = tiny_gguf.read_bytes()
-    server = _Server(data)
+    server = FileServer(data)
     yield server, data
     server.close()
 
@@ -166,7 +129,7 @@ def test_download_resumes_a_partial_file(tmp_path: Path, served) -> None:
 
 def test_download_restarts_when_server_ignores_range(tmp_path: Path, tiny_gguf: Path) -> None:
     data = tiny_gguf.read_bytes()
-    server = _Server(data, honour_range=False)
+    server = FileServer(data, honour_range=False)
     try:
         (tmp_path / "tiny.gguf.part").write_bytes(b"garbage" * 10)
         assert download(_spec(data), tmp_path, base_url=server.url).read_bytes() == data

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.paths import REPO
+
 PACKAGING = REPO / "packaging"
 SPEC = PACKAGING / "sillok.spec"
 

@@ -15,7 +15,8 @@ import pytest  # noqa: E402
 pytest.importorskip("PySide6", reason="the desktop extra (PySide6) is not installed")
 
 from sillok.service.facade import Sillok  # noqa: E402
-from tests.server.conftest import TOKEN, MemoryKeyring, Server, TokenProxy, chroma_server, memory_keyring  # noqa: E402
+from tests.support.keyring_memory import MemoryKeyring, memory_keyring  # noqa: E402
+from tests.support.servers import TOKEN, Server, TokenProxy, chroma_server  # noqa: E402
 
 LONG = 300_000
 QUESTION = "What was the mean time required for in-flight intubation?"

@@ -20,7 +20,8 @@ from sillok.models.embedding import Embedder
 from sillok.models.remote_embedding import RemoteEmbedder
 from sillok.service.backends import build_embedder
 from sillok.service.facade import Sillok
-from tests.server.conftest import TOKEN, Server, free_port, memory_keyring
+from tests.support.keyring_memory import memory_keyring
+from tests.support.servers import TOKEN, Server, free_port
 
 MODEL = "smollm2-135m-mean"  # the name the vectors are keyed by
 QUESTION = "What was the mean time required for in-flight intubation?"

@@ -18,7 +18,8 @@ from sillok.foundation.types import Chunk
 from sillok.ingest.chroma_server import make_chroma_client
 from sillok.ingest.office_index import OfficeIndex, shared_doc_id
 from sillok.ingest.vector_index import VectorIndex
-from tests.server.conftest import REPO, TOKEN
+from tests.support.paths import REPO
+from tests.support.servers import TOKEN, free_port
 
 
 def test_request_without_token_is_refused(proxy) -> None:
@@ -32,8 +33,6 @@ def test_request_without_token_is_refused(proxy) -> None:
 
 
 def test_index_server_down_is_a_clear_error() -> None:
-    from tests.server.conftest import free_port
-
     with pytest.raises(RemoteUnavailable, match="Office index server at http://127.0.0.1:"):
         make_chroma_client(f"http://127.0.0.1:{free_port()}", TOKEN)
 

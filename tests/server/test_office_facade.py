@@ -18,8 +18,9 @@ from sillok.foundation.secrets import store_token
 from sillok.foundation.servers import RemoteUnavailable
 from sillok.ingest.office_index import EmbeddingMismatch, OfficeIndex
 from sillok.service.facade import Sillok
-from tests.desktop.conftest import make_pdf
-from tests.server.conftest import TOKEN, TokenProxy, free_port, memory_keyring
+from tests.support.keyring_memory import memory_keyring
+from tests.support.pdf import broken_pdf, write_pdf
+from tests.support.servers import TOKEN, TokenProxy, free_port
 
 QUESTION = "What was the mean time required for in-flight intubation?"
 GOLD = "pmid-10135926.txt"
@@ -43,7 +44,7 @@ def share(tmp_path: Path, docs: list[Path]) -> Path:
     (root / "abstracts").mkdir(parents=True)
     for d in docs:
         shutil.copy(d, root / "abstracts" / d.name)
-    (root / "scan.pdf").write_bytes(b"%PDF-1.4\n% a scanner wrote nothing readable here\n")
+    (root / "scan.pdf").write_bytes(broken_pdf(b"% a scanner wrote nothing readable here\n"))
     return root
 
 
@@ -69,7 +70,7 @@ def test_two_desktops_share_collections_documents_and_failures(keyring_with_toke
     assert "PDF" in failed.reason and failed.added
     assert not (tmp_path / "b" / "chroma").exists()  # nothing was indexed on the desktop itself
     # B replaces the scan with a real PDF: indexed, and the failure is cleared for everyone.
-    make_pdf(share / "scan.pdf", [["Night work wages are paid at one and a half times the normal rate."]])
+    write_pdf(share / "scan.pdf", [["Night work wages are paid at one and a half times the normal rate."]])
     assert [f.status for f in b.ingest([share / "scan.pdf"], coll).files] == ["indexed"]
     assert names(a.documents(coll))["scan.pdf"] == "indexed"
     assert {f.status for f in a.ingest([share], coll).files} == {"unchanged"}  # nothing to do on A

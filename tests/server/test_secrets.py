@@ -10,7 +10,7 @@ from keyring.backends import fail
 
 from sillok.foundation import secrets
 from sillok.foundation.errors import SillokError
-from tests.server.conftest import MemoryKeyring, memory_keyring
+from tests.support.keyring_memory import MemoryKeyring, memory_keyring
 
 
 @pytest.fixture

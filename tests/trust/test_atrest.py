@@ -21,7 +21,7 @@ from keyring.backends import fail
 from sillok.foundation import atrest
 from sillok.foundation.errors import SillokError
 from sillok.service.audit import AuditLog
-from tests.server.conftest import MemoryKeyring, memory_keyring
+from tests.support.keyring_memory import MemoryKeyring, memory_keyring
 
 MARKER_Q = "환자 ZEBRAQUARTZ-5678 의 화성 탐사선 연료 효율은?"  # nothing in the collection: "not found"
 PLAIN_Q = "PLAINQUESTION-0001 화성 탐사선 궤도는?"

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from sillok.service.audit import NOT_LOGGED, AuditLog, record_answer
-from tests.conftest import shared_path
+from tests.support.paths import shared_path
 
 KEYS = {"time", "event", "collection", "question", "documents", "pages", "model", "found", "conversation_id"}
 QUESTION = "Does the in-flight environment impair intubation by flight nurses?"
@@ -38,6 +38,12 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     return SimpleNamespace(svc=svc, home=home, docs=docs, missing=missing, answer=answer, removed=removed)
 
 
+def _real(paths) -> list[str]:
+    """Paths resolved (symbolic links followed): the log records the resolved path of each file, and
+    ../shared may be reached through a link, so both sides of a comparison go through this."""
+    return [str(Path(p).resolve()) for p in paths]
+
+
 def _lines(home: Path) -> list[dict]:
     raw = (home / "audit" / "audit.jsonl").read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in raw]
@@ -51,16 +57,16 @@ def test_every_event_is_one_line_with_the_promised_keys(run: SimpleNamespace) ->
         assert datetime.fromisoformat(e["time"].replace("Z", "+00:00")).tzinfo is not None
         assert e["collection"] == "default"
     ingest, missing, answered, removed = lines
-    assert sorted(ingest["documents"]) == sorted(str(d) for d in run.docs) and ingest["failed"] == []
+    assert sorted(_real(ingest["documents"])) == sorted(_real(run.docs)) and ingest["failed"] == []
     assert missing == {**missing, "question": NOT_FOUND_Q, "found": False, "documents": [], "pages": [],
                        "conversation_id": run.missing.conversation_id}
     assert answered["question"] == QUESTION and answered["found"] is True
     assert answered["conversation_id"] == run.answer.conversation_id
     assert answered["model"].startswith("default (") and answered["model"].endswith(".gguf)")
-    assert answered["shown"] and set(answered["shown"]) <= {str(d) for d in run.docs}
+    assert answered["shown"] and set(_real(answered["shown"])) <= set(_real(run.docs))
     assert answered["documents"] == list(dict.fromkeys(c.source for c in run.answer.citations))
     assert len(answered["pages"]) == len(answered["documents"])
-    assert removed["documents"] == [str(run.docs[1])] and removed["removed"] == run.removed == 1
+    assert _real(removed["documents"]) == _real([run.docs[1]]) and removed["removed"] == run.removed == 1
 
 
 def test_log_never_holds_document_or_answer_text(run: SimpleNamespace) -> None:

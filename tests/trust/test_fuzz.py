@@ -29,10 +29,10 @@ from hypothesis import strategies as st
 
 from sillok.foundation.errors import LoadError
 from sillok.ingest.loaders import load
+from tests.support.hwpx import HWPX_NS, hwpx_para, hwpx_table
+from tests.support.paths import SAMPLES
+from tests.support.pdf import build_pdf
 
-from ..loaders.conftest import HWPX_NS, build_pdf, hwpx_para, hwpx_table
-
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 HWP_SEED = SAMPLES / "hwp" / "changing-paragraph-text.hwp"
 PER_CALL_S = 5.0
 NORMAL = settings(max_examples=50, deadline=2000, derandomize=True, database=None,

@@ -21,11 +21,10 @@ import pytest
 
 from sillok.foundation.errors import LoadError
 from sillok.ingest.loaders import limits, load
-
-from ..loaders.conftest import HWPX_NS, build_pdf, hwpx_para
+from tests.support.hwpx import HWPX_MIME, HWPX_NS, hwpx_para
+from tests.support.pdf import assemble_pdf, build_pdf
 
 MB = 1 << 20
-HWPX_MIME = "application/hwp+zip"
 
 
 def _timed_refusal(path: Path, budget_s: float = 10.0) -> LoadError:
@@ -36,20 +35,6 @@ def _timed_refusal(path: Path, budget_s: float = 10.0) -> LoadError:
     assert took < budget_s, f"{path.name}: refused only after {took:.1f}s"
     assert err.value.reason and str(path) in str(err.value)
     return err.value
-
-
-def _pdf(objs: list[bytes]) -> bytes:
-    """Objects 1..n (object 1 the catalog) with a correct xref table."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
 
 
 def _docx_parts() -> dict[str, str]:
@@ -156,7 +141,7 @@ def test_pdf_flate_bomb_is_refused(tmp_path: Path) -> None:
     comp = zlib.compressobj(9)
     stream = b"".join(comp.compress(b" " * MB) for _ in range(300)) + comp.flush()  # 300 MB → ~0.3 MB
     path = tmp_path / "flate.pdf"
-    path.write_bytes(_pdf([
+    path.write_bytes(assemble_pdf([
         b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
@@ -174,7 +159,7 @@ def test_pdf_pathological_object_graphs_are_refused(tmp_path: Path) -> None:
               b"<< /Type /Pages /Kids [] /Count 0 >>"]
     for name, objs in (("deeptree", deep_tree), ("loop", loop), ("nested", nested)):
         path = tmp_path / f"{name}.pdf"
-        path.write_bytes(_pdf(objs))
+        path.write_bytes(assemble_pdf(objs))
         _timed_refusal(path, 5)
 
 
@@ -202,9 +187,9 @@ def test_the_batch_goes_on(tmp_path: Path, bomb_zip: Path) -> None:
     docs.mkdir()
     _with_parts(bomb_zip, docs / "bomb.docx", _docx_parts())
     _with_parts(bomb_zip, docs / "bomb.hwpx", _hwpx_parts())
-    (docs / "loop.pdf").write_bytes(_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
-                                          b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>",
-                                          b"<< /Type /Page /Parent 2 0 R >>"]))
+    (docs / "loop.pdf").write_bytes(assemble_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                                                  b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>",
+                                                  b"<< /Type /Page /Parent 2 0 R >>"]))
     (docs / "deep.html").write_text("<html><body>" + "<b>" * 100_000 + "x" + "</b>" * 100_000 + "</body></html>")
     (docs / "good.md").write_text("# 정상 문서\n\n제1조(목적) 이 문서는 정상이다.\n", encoding="utf-8")
     report = Sillok(home=tmp_path / "home").ingest([docs])

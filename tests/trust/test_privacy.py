@@ -25,7 +25,7 @@ import pytest
 
 from sillok.foundation import privacy
 from sillok.foundation.netguard import is_loopback_host, no_network
-from tests.conftest import REPO, shared_path
+from tests.support.paths import REPO, shared_path
 
 PUBMED = ["10135926", "10158597", "10173769"]
 NETWORDS = ("network", "telemetry", "connection", "connect", "offline", "http", "posthog", "tracing",

@@ -20,48 +20,20 @@ from pathlib import Path
 
 import pytest
 
-MARKER = "ZEBRAQUARTZ-1234 환자기록"
+from tests.support.erasure import MARKER, data_files, holding, marked_docs
+
 TOKEN = b"zebraquartz"  # what the keyword index keeps of the marker (analysed, lower-cased)
-
-
-def _files(home: Path) -> list[Path]:
-    return sorted(p for p in home.rglob("*") if p.is_file())
-
-
-def _holding(home: Path, needle: bytes, *, lower: bool = False, skip_audit: bool = True) -> list[str]:
-    found = []
-    for p in _files(home):
-        if skip_audit and p.parent.name == "audit":
-            continue
-        data = p.read_bytes()
-        if needle in (data.lower() if lower else data):
-            found.append(f"{p.relative_to(home)} ({len(data)} bytes)")
-    return found
-
-
-def _build(tmp_path: Path) -> tuple[Path, Path, Path]:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    chart = docs / "chart-0001.md"
-    chart.write_text(
-        "# 진료 기록\n\n" + "환자 상태는 안정적이며 투약을 계속한다. " * 20
-        + f"\n\n식별자 {MARKER} 는 이 문서에만 있다. The patient identifier {MARKER} appears only here.\n",
-        encoding="utf-8",
-    )
-    keep = docs / "contract.md"
-    keep.write_text("# 용역 계약서\n\n" + "제1조(목적) 이 계약은 용역의 범위를 정한다. " * 30, encoding="utf-8")
-    return tmp_path / "home", chart, keep
 
 
 @pytest.fixture
 def removed(tmp_path: Path):
     from sillok.service.facade import Sillok
 
-    home, chart, keep = _build(tmp_path)
+    home, chart, keep = marked_docs(tmp_path)
     svc = Sillok(home=home)
     report = svc.ingest([chart, keep])
     assert not report.failed, report.failed
-    assert _holding(home, MARKER.encode()), "the marker should be on disk before removal"
+    assert holding(home, MARKER.encode()), "the marker should be on disk before removal"
     assert any("ZEBRAQUARTZ" in h.text for h in svc.search("ZEBRAQUARTZ 환자기록"))
     assert svc.remove(chart) == 1
     return svc, home, keep
@@ -71,15 +43,15 @@ def test_removed_text_is_gone_while_open_and_after_close(removed) -> None:
     svc, home, keep = removed
     assert not any("ZEBRAQUARTZ" in h.text for h in svc.search("ZEBRAQUARTZ 환자기록"))
     # While the app still runs: the WAL is the usual hiding place.
-    assert _holding(home, MARKER.encode()) == []
-    assert _holding(home, "환자기록 ".encode() + b"\xeb") == []  # no tail of the marker either
+    assert holding(home, MARKER.encode()) == []
+    assert holding(home, "환자기록 ".encode() + b"\xeb") == []  # no tail of the marker either
     assert [d.source for d in svc.documents()] == [str(keep)]
     del svc, removed
     gc.collect()
-    files = _files(home)
+    files = data_files(home)
     assert any(p.name == "sillok.db" for p in files) and any("chroma" in p.parts for p in files)
-    assert _holding(home, MARKER.encode()) == []
-    assert _holding(home, MARKER.split()[0].encode()) == []  # case-sensitive original spelling
+    assert holding(home, MARKER.encode()) == []
+    assert holding(home, MARKER.split()[0].encode()) == []  # case-sensitive original spelling
 
 
 def test_audit_log_keeps_paths_never_text(removed) -> None:
@@ -93,11 +65,11 @@ def test_keyword_terms_of_removed_document_are_gone(removed) -> None:
     svc, home, _ = removed
     del svc, removed
     gc.collect()
-    assert _holding(home, TOKEN, lower=True) == []
+    assert holding(home, TOKEN, lower=True) == []
 
 
 def test_source_path_of_removed_document_is_gone_from_vectors(removed) -> None:
     svc, home, _ = removed
     del svc, removed
     gc.collect()
-    assert _holding(home / "chroma", b"chart-0001.md") == []
+    assert holding(home / "chroma", b"chart-0001.md") == []

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from sillok.service.conversations import REMOVED
-from tests.trust.test_remove_erases import MARKER, _build, _holding
+from tests.support.erasure import MARKER, holding, marked_docs
 
 QUOTE = f"식별자 {MARKER} 는 이 문서에만 있다."
 
@@ -40,11 +40,11 @@ def test_remove_scrubs_quotes_from_conversations(tmp_path: Path, own_connection:
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from sillok.service.facade import Sillok
 
-    home, chart, keep = _build(tmp_path)
+    home, chart, keep = marked_docs(tmp_path)
     svc = Sillok(home=home)
     assert not svc.ingest([chart, keep]).failed
     cid = _turn(svc, chart, keep)
-    assert "conversations.db" in " ".join(_holding(home, MARKER.encode()))
+    assert "conversations.db" in " ".join(holding(home, MARKER.encode()))
     if own_connection:  # a CLI `sillok remove` never imports the answering side: scrub opens the file itself
         monkeypatch.delitem(sys.modules, "sillok.service.answering")
     assert svc.remove(chart) == 1
@@ -56,13 +56,13 @@ def test_remove_scrubs_quotes_from_conversations(tmp_path: Path, own_connection:
     assert (gone["source"], gone["page"], gone["n"]) == (str(chart), 1, 1)  # metadata stays
     assert kept["quote"] == "이 계약은 용역의 범위를 정한다." and "removed" not in kept
     assert turn.answer.startswith(REMOVED) and "계약의 목적은 용역 범위를 정하는 것이다 [2]." in turn.answer
-    assert _holding(home, MARKER.encode()) == []  # while open: sillok.db-wal and conversations.db-wal
+    assert holding(home, MARKER.encode()) == []  # while open: sillok.db-wal and conversations.db-wal
     audit = (home / "audit" / "audit.jsonl").read_bytes()
     assert b"chart-0001.md" in audit and MARKER.encode() not in audit and QUOTE.encode() not in audit
     del svc, turn
     gc.collect()
-    assert _holding(home, MARKER.encode()) == []
-    assert _holding(home, MARKER.encode(), skip_audit=False) == []
+    assert holding(home, MARKER.encode()) == []
+    assert holding(home, MARKER.encode(), skip_audit=False) == []
 
 
 def test_scrub_is_idempotent_and_leaves_other_collections(tmp_path: Path) -> None:
