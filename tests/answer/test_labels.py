@@ -9,7 +9,7 @@ import pytest
 
 from sillok.foundation.types import Citation, Hit
 from sillok.service.labels import citation_label, cite, lawyer_article
-from tests.conftest import shared_path
+from tests.support.paths import shared_path
 
 
 @pytest.mark.parametrize(("article", "quote", "label"), [

@@ -11,7 +11,7 @@ import pytest
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import Cancelled
 from sillok.service.facade import Sillok
-from tests.conftest import shared_path
+from tests.support.paths import shared_path
 
 QUESTION = "mean time required for in-flight intubation"
 GOLD = "pmid-10135926.txt"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from sillok.foundation.types import Citation
-from tests.conftest import shared_path
-from tests.desktop.conftest import make_pdf
+from tests.support.paths import shared_path
+from tests.support.pdf import write_pdf
 
 NOTE = ("외래 진료기록\n\n환자 김민지 (여) 주민등록번호 850314-2345678, 연락처 010-2345-6789.\n\n"
         "2024-03-15 내원, 고혈압으로 암로디핀 5mg 처방.\n")
@@ -27,8 +27,8 @@ PLAIN = [["SERVICES AGREEMENT", "Either party may terminate this agreement by gi
 def docs(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("masked-docs")
     (d / "note.txt").write_text(NOTE, encoding="utf-8")
-    make_pdf(d / "lease.pdf", LEASE)
-    make_pdf(d / "plain.pdf", PLAIN)
+    write_pdf(d / "lease.pdf", LEASE)
+    write_pdf(d / "plain.pdf", PLAIN)
     law = shared_path("eval", "ko-statutes", "docs", "민법.md")
     (d / "민법.md").write_bytes(law.read_bytes())
     return {p.name: p for p in d.iterdir()}

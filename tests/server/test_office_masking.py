@@ -15,7 +15,8 @@ from sillok.foundation.secrets import store_token
 from sillok.service.audit import audit_log
 from sillok.service.audit_verify import verify
 from sillok.service.facade import Sillok
-from tests.server.conftest import TOKEN, TokenProxy, memory_keyring
+from tests.support.keyring_memory import memory_keyring
+from tests.support.servers import TOKEN, TokenProxy
 
 NOTE = "외래 진료기록\n\n환자 김민지 주민등록번호 850314-2345678, 연락처 010-2345-6789, 환자번호: 20240001234.\n"
 

@@ -18,7 +18,7 @@ import pytest
 from sillok.foundation.atrest import Box
 from sillok.service.audit import AuditLog
 from sillok.service.audit_verify import verify
-from tests.server.conftest import MemoryKeyring, memory_keyring
+from tests.support.keyring_memory import MemoryKeyring, memory_keyring
 
 
 @pytest.fixture(name="memory_keyring")

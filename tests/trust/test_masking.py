@@ -19,8 +19,9 @@ from types import SimpleNamespace
 import pytest
 
 from sillok.foundation.errors import SillokError
-from tests.conftest import shared_path
-from tests.loaders.conftest import HWPX_NS, build_pdf, hwpx_para
+from tests.support.hwpx import HWPX_NS, hwpx_para
+from tests.support.paths import shared_path
+from tests.support.pdf import build_pdf
 
 NAME = "김민지"
 NOTE = [
