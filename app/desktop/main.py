@@ -58,6 +58,14 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    if QApplication.instance() is None:  # Qt aborts the process when its platform plugin cannot load
+        from sillok.app.desktop.platform_check import prepare
+
+        problem = prepare()
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
+
     from sillok.app.desktop.i18n import install_language
     from sillok.app.desktop.window import MainWindow
     from sillok.foundation.errors import SillokError
@@ -85,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get("SILLOK_EXIT_AFTER_SHOW"):
         def report() -> None:
             print(json.dumps({"visible_s": round(process_age_s(), 3), "rss_mb": round(rss_mb(), 1),
+                              "platform": app.platformName(),
                               "heavy_modules": sorted(m for m in ("torch", "chromadb", "llama_cpp",
                                                                   "sentence_transformers") if m in sys.modules)}),
                   flush=True)
