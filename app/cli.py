@@ -54,7 +54,9 @@ def _extra_commands() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
         from sillok.app import cli_answer, cli_audit
     except ImportError:
         return []
-    return [cli_answer.add_commands, cli_audit.add_commands]
+    from sillok.app import cli_folders
+
+    return [cli_answer.add_commands, cli_audit.add_commands, cli_folders.add_commands]
 
 
 def _service(args: argparse.Namespace) -> Any:
@@ -149,11 +151,15 @@ def _hit_json(h: Any) -> dict[str, Any]:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    n = _service(args).remove(args.path, args.collection)
+    from sillok.service.folders import FolderList
+
+    svc = _service(args)
+    n = svc.remove(args.path, args.collection)
+    forgot = FolderList(svc.settings.home).remove(args.collection, args.path)  # removing a folder stops watching it
     if args.json:
-        _print_json({"removed": n})
+        _print_json({"removed": n, "unwatched": forgot})
     else:
-        print(f"removed {n} document(s)")
+        print(f"removed {n} document(s)" + ("; the folder is no longer watched" if forgot else ""))
     return EXIT_OK
 
 
