@@ -1,7 +1,13 @@
-"""The ingest job's panel: per-file progress, an overall bar with ETA, cancel, and the results."""
+"""The ingest job's panel: per-file progress, an overall bar with ETA, cancel, and the results.
+
+Also shows a watched folder's sync (sillok.service.folders): files removed because they left the folder,
+and folders that are not connected. A quiet sync (at start, or after the watcher saw a change) hides
+the panel again when it found nothing to do.
+"""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +25,20 @@ from PySide6.QtWidgets import (
 )
 
 from sillok.app.desktop.i18n import tr
+from sillok.app.desktop.reasons import reason_text
 
 ROLE = Qt.ItemDataRole.UserRole
+ETA_AFTER_S = 5.0  # no time-left guess before this much work and…
+ETA_AFTER_FILES = 3  # …this many files: one quick first file says nothing about the next big one
+
+
+def count(n: int, one: str, many: str) -> str:
+    """"1 page" / "2 pages": both forms go through tr() (Korean has one form for both)."""
+    return (one if n == 1 else many).format(n)
+
+
+def pages_passages(pages: int, chunks: int) -> str:
+    return count(pages, tr("{0} page"), tr("{0} pages")) + ", " + count(chunks, tr("{0} passage"), tr("{0} passages"))
 
 
 def result_text(f: Any) -> str:
@@ -28,18 +46,20 @@ def result_text(f: Any) -> str:
     name = Path(f.path).name
     if f.status in ("indexed", "updated"):
         what = tr("indexed") if f.status == "indexed" else tr("updated")
-        return f"✓ {name} — {what} ({tr('{0} pages, {1} passages').format(f.pages, f.chunks)})"
+        return f"✓ {name} — {what} ({pages_passages(f.pages, f.chunks)})"
     if f.status == "unchanged":
         return f"= {name} — {tr('already indexed')}"
-    if f.status == "needs_ocr":
-        return f"⚠ {name} — {tr('needs OCR')}: {f.reason}"
-    return f"✗ {name} — {tr('failed')}: {f.reason}"
+    if f.status == "removed":
+        return f"− {name} — {tr('removed: no longer in the folder')}"
+    if f.status == "needs_ocr":  # the reason already says "needs OCR"
+        return f"⚠ {name} — {reason_text(f.reason)}"
+    return f"✗ {name} — {tr('failed')}: {reason_text(f.reason)}"
 
 
 def eta_text(seconds: float | None) -> str:
     if seconds is None:
         return ""
-    s = int(round(seconds))
+    s = max(1, int(round(seconds)))
     return tr("about {0}:{1:02d} left").format(s // 60, s % 60)
 
 
@@ -73,6 +93,8 @@ class IngestPanel(QFrame):
         lay.addWidget(self.detail)
         lay.addWidget(self.results)
         self._collection = ""
+        self.syncing = self.quiet = False
+        self._started = 0.0
         self.retranslate()
         self.hide()
 
@@ -83,18 +105,24 @@ class IngestPanel(QFrame):
 
     def _set_title(self) -> None:
         if self.running:
-            self.title.setText(tr("Adding documents to “{0}”…").format(self._collection))
+            self.title.setText((tr("Updating “{0}” from its folders…") if self.syncing else
+                                tr("Adding documents to “{0}”…")).format(self._collection))
         elif self.report is not None:
             ok = sum(f.status in ("indexed", "updated") for f in self.report.files)
             bad = len(self.report.failed)
             done = tr("Cancelled") if self.report.cancelled else tr("Done")
-            self.title.setText(tr("{0}: {1} added, {2} failed").format(done, ok, bad))
+            text = tr("{0}: {1} added, {2} failed").format(done, ok, bad)
+            removed = sum(f.status == "removed" for f in self.report.files)
+            if removed:
+                text += ", " + tr("{0} removed").format(removed)
+            self.title.setText(text)
 
-    def start(self, collection: str, paths: list[str]) -> None:
+    def start(self, collection: str, paths: list[str], syncing: bool = False, quiet: bool = False) -> None:
         self.running, self.report, self._collection = True, None, collection
+        self.syncing, self.quiet, self._started = syncing, quiet, time.monotonic()
         self.results.clear()
         self.bar.setRange(0, 0)  # busy until the first progress report (models may be loading)
-        self.detail.setText(tr("Preparing {0} item(s)…").format(len(paths)))
+        self.detail.setText(count(len(paths), tr("Preparing {0} item…"), tr("Preparing {0} items…")))
         self.cancel_btn.setEnabled(True)
         self.close_btn.setEnabled(False)
         self._set_title()
@@ -109,7 +137,8 @@ class IngestPanel(QFrame):
             self.bar.setValue(p.files_done)
         name = Path(p.current).name if p.current else ""
         stage = tr("Reading") if p.stage == "ingest" else tr("Preparing the index")
-        parts = [f"{p.files_done}/{p.files_total}", f"{stage} {name}".strip(), eta_text(p.eta_s)]
+        enough = p.files_done >= ETA_AFTER_FILES and time.monotonic() - self._started >= ETA_AFTER_S
+        parts = [f"{p.files_done}/{p.files_total}", f"{stage} {name}".strip(), eta_text(p.eta_s if enough else None)]
         self.detail.setText(" — ".join(x for x in parts if x))
         if name and (self.results.count() == 0 or self.results.item(self.results.count() - 1).data(ROLE) != p.current):
             item = QListWidgetItem(f"… {name}")
@@ -127,6 +156,14 @@ class IngestPanel(QFrame):
         if report is None:
             self.title.setText(tr("Cancelled"))
             return
+        unavailable = list(getattr(report, "unavailable", []))
+        if self.quiet and not unavailable and all(f.status == "unchanged" for f in report.files):
+            self.hide()  # a folder check that found nothing to do says nothing
+            return
+        for folder in unavailable:
+            item = QListWidgetItem("⚠ " + tr("{0} — not connected; its documents are kept").format(folder))
+            item.setForeground(Qt.GlobalColor.darkRed)
+            self.results.addItem(item)
         self.bar.setRange(0, max(1, len(report.files)))
         self.bar.setValue(len(report.files) if not report.cancelled else self.bar.value())
         # Failures first: they are what the person has to act on.
@@ -137,7 +174,7 @@ class IngestPanel(QFrame):
             if f.status in ("failed", "needs_ocr"):
                 item.setForeground(Qt.GlobalColor.darkRed)
             self.results.addItem(item)
-        self.detail.setText(tr("{0} files in {1:.1f} s").format(len(report.files), report.seconds))
+        self.detail.setText(count(len(report.files), tr("{0} file"), tr("{0} files")) + " " + tr("in {0:.1f} s").format(report.seconds))
         self._set_title()
 
     def fail(self, message: str) -> None:
@@ -146,7 +183,7 @@ class IngestPanel(QFrame):
         self.close_btn.setEnabled(True)
         self.bar.setRange(0, 1)
         self.title.setText(tr("Adding documents failed"))
-        self.detail.setText(message)
+        self.detail.setText(reason_text(message))
 
     def _cancel(self) -> None:
         self.cancel_btn.setEnabled(False)

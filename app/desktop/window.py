@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -25,14 +25,11 @@ from sillok.app.desktop.i18n import install_language, tr
 from sillok.app.desktop.ingest_panel import IngestPanel
 from sillok.app.desktop.sidebar import Sidebar
 from sillok.app.desktop.source_viewer import SourceViewer
+from sillok.app.desktop.window_ingest import IngestMixin
 from sillok.app.desktop.workers import Worker
 
 
-def local_paths(mime: QMimeData) -> list[str]:
-    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
-
-
-class MainWindow(QMainWindow):
+class MainWindow(IngestMixin, QMainWindow):
     def __init__(self, settings: Any, flags: dict[str, Any] | None = None, language: str = "en") -> None:
         super().__init__()
         self.settings, self._flags, self.language = settings, dict(flags or {}), language
@@ -41,8 +38,6 @@ class MainWindow(QMainWindow):
         self.status_info: dict[str, Any] = {}
         self._closing = False
         self._ask_job: Any = None
-        self._ingest_job: Any = None
-        self._queued_paths: list[str] = []
         self.worker = Worker(self._make_service, jobs.close)
         self.worker.busyChanged.connect(self._busy)
 
@@ -62,6 +57,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         self._connect()
+        self._init_ingest()
         self.setAcceptDrops(True)
         self.resize(1400, 860)
         self.retranslate()
@@ -131,7 +127,6 @@ class MainWindow(QMainWindow):
         ch.citationClicked.connect(self.show_citation)
         ch.copyRequested.connect(self.copy_answer)
         ch.exportRequested.connect(self.export_answer)
-        self.ingest_panel.cancelRequested.connect(self._cancel_ingest)
 
     def retranslate(self) -> None:
         self.setWindowTitle(f"Sillok — {self.collection}")
@@ -183,6 +178,8 @@ class MainWindow(QMainWindow):
         if self._closing or snap is None:
             return
         changed = snap.collection != self.collection
+        if self.snapshot is None:  # first snapshot: the worker is up; catch up with the watched folders
+            self.start_watching()
         self.snapshot, self.collection = snap, snap.collection
         self.sidebar.set_collections(snap.collections, snap.collection)
         self.sidebar.set_documents(snap.documents)
@@ -306,68 +303,6 @@ class MainWindow(QMainWindow):
         if path:
             Path(path).write_text(self.chat.markdown_of(i), encoding="utf-8")
 
-    # -- ingest -------------------------------------------------------------------------------------
-    def add_documents(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, tr("Add documents"))
-        if paths:
-            self.add_paths(paths)
-
-    def add_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, tr("Add folder"))
-        if path:
-            self.add_paths([path])
-
-    def add_paths(self, paths: list[str]) -> None:
-        if self._ingest_job is not None:
-            self._queued_paths += paths
-            return
-        coll = self.collection
-        self.ingest_panel.start(coll, paths)
-        self._ingest_job = self.worker.submit(
-            lambda s, j: s.ingest(paths, coll, progress=j.report, cancel=j.cancel), name="ingest",
-            done=self._ingested, error=self._ingest_failed, progress=self.ingest_panel.on_progress)
-
-    def reindex(self, source: str) -> None:
-        coll = self.collection
-        self.ingest_panel.start(coll, [source])
-        self._ingest_job = self.worker.submit(
-            lambda s, j: jobs.reindex(s, j, source, coll), name="reindex",
-            done=self._ingested, error=self._ingest_failed, progress=self.ingest_panel.on_progress)
-
-    def _ingested(self, report: Any) -> None:
-        self._ingest_job = None
-        self.ingest_panel.finish(report)
-        self.refresh()
-        if self._queued_paths:
-            paths, self._queued_paths = self._queued_paths, []
-            self.add_paths(paths)
-
-    def _ingest_failed(self, message: str) -> None:
-        self._ingest_job = None
-        self.ingest_panel.fail(message)
-        self.refresh()
-
-    def _cancel_ingest(self) -> None:
-        self._queued_paths = []
-        if self._ingest_job is not None:
-            self._ingest_job.cancel.cancel()
-
-    def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
-        if local_paths(e.mimeData()):
-            e.acceptProposedAction()
-
-    dragMoveEvent = dragEnterEvent  # noqa: N815
-
-    def dropEvent(self, e: QDropEvent) -> None:  # noqa: N802 - Qt override
-        if self.handle_drop(e.mimeData()):
-            e.acceptProposedAction()
-
-    def handle_drop(self, mime: QMimeData) -> bool:
-        paths = local_paths(mime)
-        if paths:
-            self.add_paths(paths)
-        return bool(paths)
-
     # -- settings, view, about ----------------------------------------------------------------------
     def open_settings(self) -> None:
         from sillok.app.desktop.settings_dialog import SettingsDialog
@@ -414,6 +349,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, e: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self._closing = True
         self.stop()
+        self.watcher.stop()
         self.worker.stop()
         self.viewer.release()
         e.accept()
