@@ -26,10 +26,12 @@ from sillok.app.desktop.ingest_panel import IngestPanel
 from sillok.app.desktop.sidebar import Sidebar
 from sillok.app.desktop.source_viewer import SourceViewer
 from sillok.app.desktop.window_ingest import IngestMixin
+from sillok.app.desktop.window_layout import LayoutMixin
+from sillok.app.desktop.window_matters import MattersMixin
 from sillok.app.desktop.workers import Worker
 
 
-class MainWindow(IngestMixin, QMainWindow):
+class MainWindow(IngestMixin, MattersMixin, LayoutMixin, QMainWindow):
     def __init__(self, settings: Any, flags: dict[str, Any] | None = None, language: str = "en") -> None:
         super().__init__()
         self.settings, self._flags, self.language = settings, dict(flags or {}), language
@@ -46,8 +48,10 @@ class MainWindow(IngestMixin, QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for w in (self.sidebar, self.chat, self.viewer):
             self.splitter.addWidget(w)
-        self.splitter.setSizes([400, 560, 440])
+        self.splitter.setSizes([360, 560, 440])
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self._init_layout()
         central = QWidget()
         lay = QVBoxLayout(central)
         lay.setContentsMargins(2, 2, 2, 2)
@@ -115,9 +119,7 @@ class MainWindow(IngestMixin, QMainWindow):
         sb, ch = self.sidebar, self.chat
         sb.collectionSelected.connect(self.select_collection)
         sb.createCollection.connect(lambda n: self._run(lambda s, j: s.create_collection(n), select=n))
-        sb.renameCollection.connect(lambda o, n: self._run(lambda s, j: s.rename_collection(o, n), select=n))
-        sb.deleteCollection.connect(lambda n: self._run(lambda s, j: s.delete_collection(n)))
-        sb.removeDocument.connect(lambda p: self._run(lambda s, j, c=self.collection: s.remove(p, c)))
+        self._connect_matters()
         sb.reindexDocument.connect(self.reindex)
         sb.conversationSelected.connect(self.open_conversation)
         sb.newConversation.connect(self.new_conversation)
@@ -141,6 +143,7 @@ class MainWindow(IngestMixin, QMainWindow):
             a.setText(text)
         for pane in (self.sidebar, self.chat, self.viewer, self.ingest_panel):
             pane.retranslate()
+        self._retranslate_layout()
         self._show_status()
         self._update_hint()
 
@@ -186,6 +189,7 @@ class MainWindow(IngestMixin, QMainWindow):
         self.sidebar.set_conversations(snap.conversations, self.conversation_id)
         if changed:
             self.new_conversation()
+            self.viewer.clear()  # the source pane shows nothing of another matter
         self.setWindowTitle(f"Sillok — {self.collection}")
         self._show_status()
         self._update_hint()
@@ -232,6 +236,7 @@ class MainWindow(IngestMixin, QMainWindow):
 
     def new_conversation(self) -> None:
         self.conversation_id = None
+        self.viewer.clear()
         self.chat.set_turns([])
         self.sidebar.convs.clearSelection()
 
@@ -283,6 +288,7 @@ class MainWindow(IngestMixin, QMainWindow):
             self._ask_job.cancel.cancel()
 
     def show_citation(self, c: Any) -> None:
+        self.show_source_pane()
         if str(c.source).lower().endswith(".pdf") and Path(c.source).is_file():
             self.viewer.show_pdf(c.source, c.page, c.quote)
             return

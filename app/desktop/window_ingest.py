@@ -18,26 +18,23 @@ from PySide6.QtWidgets import QFileDialog
 
 from sillok.app.desktop.i18n import tr
 
-# The Add dialog's filters: what the loaders read (sillok.ingest.loaders.SUPPORTED_SUFFIXES).
-FILTERS = (
-    ("Documents", "*.pdf *.docx *.hwp *.hwpx *.txt *.md *.html *.htm"),
-    ("PDF", "*.pdf"), ("Word", "*.docx"), ("HWP / HWPX", "*.hwp *.hwpx"), ("Text", "*.txt *.md *.csv *.log"),
-    ("HTML", "*.html *.htm"),
-)
-
 
 def local_paths(mime: QMimeData) -> list[str]:
     return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
 
 
 def file_filters() -> str:
+    """The Add dialog's filters: every type the loaders read first, then one per kind."""
     from sillok.ingest.loaders import SUPPORTED_SUFFIXES
 
-    known = {s for _, pats in FILTERS for s in pats.replace("*", "").split()}
-    rows = [(tr("Documents"), FILTERS[0][1] + "".join(f" *{s}" for s in sorted(SUPPORTED_SUFFIXES - known)))]
-    rows += [(name if name in ("PDF", "HTML", "HWP / HWPX") else tr(name), pats) for name, pats in FILTERS[1:]]
-    rows.append((tr("All files"), "*"))
-    return ";;".join(f"{name} ({pats})" for name, pats in rows)
+    every = " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES))
+    rows = [(tr("All documents"), every), ("PDF", "*.pdf"), (tr("Word"), "*.docx"), (tr("HWP / HWPX"), "*.hwp *.hwpx"),
+            (tr("Text"), " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES) if s in (".txt", ".md", ".csv", ".log",
+                                                                                        ".rst", ".json"))),
+            ("HTML", "*.html *.htm"), (tr("Images (need OCR)"), " ".join(
+                f"*{s}" for s in sorted(SUPPORTED_SUFFIXES) if s in (".png", ".jpg", ".jpeg", ".tif", ".tiff"))),
+            (tr("All files"), "*")]
+    return ";;".join(f"{name} ({pats})" for name, pats in rows if pats)
 
 
 class IngestMixin:
