@@ -1,17 +1,16 @@
 """The document list as a Qt model: one object for 10,000 documents, not 10,000 widgets.
 
-Why a model (QAbstractTableModel + QSortFilterProxyModel + QTableView): the view asks only for the rows
-it paints, so filling, sorting, filtering and switching collections cost a list assignment and a sort
-in C++, where a widget-per-row tree built (and re-styled) every item. bench/bench_large.py measures it.
+Why a model (QAbstractTableModel + QTableView): the view asks only for the rows it paints, so filling,
+sorting, filtering and switching collections cost a list assignment and a Python sort, where a
+widget-per-row tree built (and re-styled) every item. bench/bench_large.py measures it.
 The status column shows an icon and a whole word; the reason is in its tooltip, in the UI language.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
@@ -19,7 +18,6 @@ from sillok.app.desktop.i18n import tr
 from sillok.app.desktop.reasons import reason_text
 
 SOURCE_ROLE = Qt.ItemDataRole.UserRole
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 NAME, STATUS, PAGES, PASSAGES, ADDED = range(5)
 Index = QModelIndex | QPersistentModelIndex
 
@@ -36,25 +34,66 @@ def _icon(status: str) -> QIcon:
 
 
 class DocumentModel(QAbstractTableModel):
-    """Rows are sillok.foundation.types.DocumentInfo; names are computed once per set_documents."""
+    """Rows are sillok.foundation.types.DocumentInfo. Sorting and filtering happen here, in Python, on
+    keys computed once per ``set_documents`` (a list sort and a list comprehension over 10,000 rows take
+    milliseconds); a QSortFilterProxyModel would call ``data()`` from C++ some 300,000 times per sort,
+    which took seconds (bench/bench_large.py). ``order`` holds the shown rows, in shown order."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.docs: list[Any] = []
+        self.order: list[int] = []
         self._names: list[str] = []
+        self._hay: list[str] = []
+        self._keys: list[str] = []
         self._icons: dict[str, QIcon] = {}
+        self.needle = ""
+        self.sort_column, self.sort_order = NAME, Qt.SortOrder.AscendingOrder
 
     def set_documents(self, docs: list[Any]) -> None:
         self.beginResetModel()
         self.docs = list(docs)
-        self._names = [Path(d.source).name for d in self.docs]
+        words = {st: status_text(st) for st in {d.status for d in self.docs}}  # tr() once per status
+        self._names = [d.source.replace("\\", "/").rsplit("/", 1)[-1] for d in self.docs]  # Path(): 30x slower
+        self._keys = [n.casefold() for n in self._names]
+        self._hay = [f"{d.source} {words[d.status]}".casefold() for d in self.docs]
+        self.order = self._ordered()
         self.endResetModel()
+
+    def set_needle(self, text: str) -> None:
+        """Show only rows whose path or status word contains ``text`` (case-insensitive)."""
+        needle = text.strip().casefold()
+        if needle == self.needle:
+            return
+        self.beginResetModel()
+        self.needle = needle
+        self.order = self._ordered()
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.beginResetModel()
+        self.sort_column, self.sort_order = column, order
+        self.order = self._ordered()
+        self.endResetModel()
+
+    def _ordered(self) -> list[int]:
+        rows = range(len(self.docs))
+        if self.needle:
+            rows = [i for i in rows if self.needle in self._hay[i]]  # type: ignore[assignment]
+        col, docs, names = self.sort_column, self.docs, self._keys
+        key = {NAME: names.__getitem__, STATUS: lambda i: (docs[i].status, names[i]),
+               PAGES: lambda i: docs[i].pages, PASSAGES: lambda i: docs[i].chunks,
+               ADDED: lambda i: docs[i].added}[col]
+        return sorted(rows, key=key, reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+
+    def source_at(self, row: int) -> str:
+        return str(self.docs[self.order[row]].source)
 
     def headers(self) -> list[str]:
         return [tr("Name"), tr("Status"), tr("Pages"), tr("Passages"), tr("Added")]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
-        return 0 if parent.isValid() else len(self.docs)
+        return 0 if parent.isValid() else len(self.order)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else 5
@@ -67,10 +106,11 @@ class DocumentModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        d, col = self.docs[index.row()], index.column()
+        i = self.order[index.row()]
+        d, col = self.docs[i], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == NAME:
-                return self._names[index.row()]
+                return self._names[i]
             if col == STATUS:
                 return status_text(d.status)
             if col == PAGES:
@@ -78,8 +118,6 @@ class DocumentModel(QAbstractTableModel):
             if col == PASSAGES:
                 return str(d.chunks) if d.chunks else ""
             return d.added[:10]
-        if role == SORT_ROLE:
-            return (self._names[index.row()].casefold(), d.status, d.pages, d.chunks, d.added)[col]
         if role == SOURCE_ROLE:
             return d.source
         if role == Qt.ItemDataRole.DecorationRole and col == STATUS:
@@ -97,25 +135,3 @@ class DocumentModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (PAGES, PASSAGES):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
-
-
-class DocumentFilter(QSortFilterProxyModel):
-    """Filter on name, status word and full path (case-insensitive); sort on SORT_ROLE."""
-
-    def __init__(self, model: DocumentModel) -> None:
-        super().__init__()
-        self.setSourceModel(model)
-        self.setSortRole(SORT_ROLE)
-        self.needle = ""
-        self._model = model
-
-    def set_needle(self, text: str) -> None:
-        self.beginFilterChange()
-        self.needle = text.strip().casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, row: int, parent: Index) -> bool:  # noqa: N802 - Qt API
-        if not self.needle:
-            return True
-        d = self._model.docs[row]
-        return self.needle in f"{d.source} {status_text(d.status)}".casefold()

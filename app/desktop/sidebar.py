@@ -33,7 +33,6 @@ from sillok.app.desktop.doc_model import (
     PASSAGES,
     SOURCE_ROLE,
     STATUS,
-    DocumentFilter,
     DocumentModel,
 )
 from sillok.app.desktop.i18n import tr
@@ -92,9 +91,8 @@ class Sidebar(QWidget):
         self.filter.setAcceptDrops(False)
         self.filter.textChanged.connect(self._apply_filter)
         self.model = DocumentModel(self)
-        self.proxy = DocumentFilter(self.model)
         self.docs = QTableView()
-        self.docs.setModel(self.proxy)
+        self.docs.setModel(self.model)
         self.docs.setSortingEnabled(True)
         self.docs.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)  # A→Z
         self.docs.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -195,7 +193,7 @@ class Sidebar(QWidget):
 
     def document_rows(self) -> list[list[str]]:
         """The rows as shown (filtered, sorted): name, status, pages, passages, added (tests, bench)."""
-        p = self.proxy
+        p = self.model
         return [[p.index(r, c).data() or "" for c in range(5)] for r in range(p.rowCount())]
 
     def selected_sources(self) -> list[str]:
@@ -213,7 +211,7 @@ class Sidebar(QWidget):
                 self.convs.setCurrentItem(item)
 
     def _apply_filter(self, text: str) -> None:
-        self.proxy.set_needle(text)
+        self.model.set_needle(text)
 
     # -- actions ------------------------------------------------------------------------------------
     def _on_collection(self, item: QListWidgetItem | None, _prev: Any = None) -> None:

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QMessageBox
 from sillok.app.desktop.i18n import tr
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return (one if n == 1 else many).format(n)
+def _plural(n: int, one: str, many: str) -> str:
+    """The template for ``n`` (the caller formats it): both forms go through tr()."""
+    return one if n == 1 else many
 
 
 class MattersMixin:
@@ -67,7 +68,7 @@ class MattersMixin:
 
         def done(n: int | None) -> None:
             names = ", ".join(Path(x).name for x in sources[:3]) + (" …" if len(sources) > 3 else "")
-            text = _count(n or 0, tr("Removed {0} document from “{1}”: {2}"),
+            text = _plural(n or 0, tr("Removed {0} document from “{1}”: {2}"),
                           tr("Removed {0} documents from “{1}”: {2}")).format(n or 0, coll, names)
             self.statusBar().showMessage(text, 15000)
             self.last_report = text
