@@ -188,7 +188,21 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    info = _service(args).doctor()
+    from sillok.service.checks import warnings
+
+    svc = _service(args)
+    info = svc.doctor()
+    found = warnings(svc)
+    try:  # the window's system libraries (Linux): what Qt's xcb plugin would miss
+        from sillok.app.desktop import platform_check as pc
+
+        plugin = pc.find_plugin("xcb", {}) if sys.platform.startswith("linux") else None
+        missing = pc.missing_libraries(plugin) if plugin else []
+        if missing:
+            found.append(f"the window cannot start: {', '.join(missing)} missing; fix: {pc.fix_command(missing)}")
+    except ImportError:  # no desktop in this build
+        pass
+    info["warnings"] = found
     if args.json:
         _print_json(info)
     else:
@@ -197,6 +211,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                 print(f"{k}:")
                 for kk, vv in v.items():
                     print(f"  {kk}: {vv}")
+            elif isinstance(v, list):
+                print(f"{k}: {'none' if not v else ''}")
+                for item in v:
+                    print(f"  ⚠ {item}")
             else:
                 print(f"{k}: {v}")
     return EXIT_OK

@@ -90,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         app.setFont(font)
     window = MainWindow(settings, flags, language)
     window.show()
+    if not os.environ.get("SILLOK_EXIT_AFTER_SHOW"):  # once per data folder: what the bundled model can do
+        QTimer.singleShot(0, window.first_run)
     if os.environ.get("SILLOK_EXIT_AFTER_SHOW"):
         def report() -> None:
             print(json.dumps({"visible_s": round(process_age_s(), 3), "rss_mb": round(rss_mb(), 1),

@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -28,10 +27,11 @@ from sillok.app.desktop.source_viewer import SourceViewer
 from sillok.app.desktop.window_ingest import IngestMixin
 from sillok.app.desktop.window_layout import LayoutMixin
 from sillok.app.desktop.window_matters import MattersMixin
+from sillok.app.desktop.window_menus import MenusMixin
 from sillok.app.desktop.workers import Worker
 
 
-class MainWindow(IngestMixin, MattersMixin, LayoutMixin, QMainWindow):
+class MainWindow(IngestMixin, MattersMixin, LayoutMixin, MenusMixin, QMainWindow):
     def __init__(self, settings: Any, flags: dict[str, Any] | None = None, language: str = "en") -> None:
         super().__init__()
         self.settings, self._flags, self.language = settings, dict(flags or {}), language
@@ -88,33 +88,6 @@ class MainWindow(IngestMixin, MattersMixin, LayoutMixin, QMainWindow):
                 w.setStyleSheet("padding: 0 6px; border-left: 1px solid palette(mid)")
             sb.addPermanentWidget(w)
 
-    def _build_menus(self) -> None:
-        def act(slot: Any, keys: Any = None) -> QAction:
-            a = QAction(self)
-            a.triggered.connect(slot)
-            if keys is not None:
-                a.setShortcut(QKeySequence(keys))
-            return a
-
-        self.act_add = act(self.add_documents, QKeySequence.StandardKey.Open)
-        self.act_add_folder = act(self.add_folder)
-        self.act_export = act(lambda: self.export_answer(len(self.chat.turns) - 1))
-        self.act_copy = act(lambda: self.copy_answer(len(self.chat.turns) - 1))
-        self.act_settings = act(self.open_settings, QKeySequence.StandardKey.Preferences)
-        self.act_quit = act(self.close, QKeySequence.StandardKey.Quit)
-        self.act_bigger = act(lambda: self.zoom(1), QKeySequence("Ctrl+="))
-        self.act_smaller = act(lambda: self.zoom(-1), QKeySequence("Ctrl+-"))
-        self.act_about = act(self.about)
-        self.menu_file, self.menu_view, self.menu_help = (self.menuBar().addMenu("") for _ in range(3))
-        for a in (self.act_add, self.act_add_folder, None, self.act_copy, self.act_export, None,
-                  self.act_settings, None, self.act_quit):
-            self.menu_file.addAction(a) if a else self.menu_file.addSeparator()
-        self.menu_view.addActions([self.act_bigger, self.act_smaller])
-        self.menu_help.addAction(self.act_about)
-        QShortcut(QKeySequence("Ctrl++"), self, lambda: self.zoom(1))
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop)
-        QShortcut(QKeySequence.StandardKey.Find, self, self._focus_filter)
-
     def _connect(self) -> None:
         sb, ch = self.sidebar, self.chat
         sb.collectionSelected.connect(self.select_collection)
@@ -132,15 +105,7 @@ class MainWindow(IngestMixin, MattersMixin, LayoutMixin, QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(f"Sillok — {self.collection}")
-        self.menu_file.setTitle(tr("&File"))
-        self.menu_view.setTitle(tr("&View"))
-        self.menu_help.setTitle(tr("&Help"))
-        for a, text in ((self.act_add, tr("Add documents…")), (self.act_add_folder, tr("Add folder…")),
-                        (self.act_copy, tr("Copy answer")), (self.act_export, tr("Export answer…")),
-                        (self.act_settings, tr("Settings…")), (self.act_quit, tr("Quit")),
-                        (self.act_bigger, tr("Larger text")), (self.act_smaller, tr("Smaller text")),
-                        (self.act_about, tr("About Sillok"))):
-            a.setText(text)
+        self._retranslate_menus()
         for pane in (self.sidebar, self.chat, self.viewer, self.ingest_panel):
             pane.retranslate()
         self._retranslate_layout()
@@ -301,22 +266,7 @@ class MainWindow(IngestMixin, MattersMixin, LayoutMixin, QMainWindow):
             QApplication.clipboard().setText(self.chat.markdown_of(i))
             self.statusBar().showMessage(tr("Answer copied"), 3000)
 
-    def export_answer(self, i: int, path: str | None = None) -> None:
-        if not 0 <= i < len(self.chat.turns):
-            return
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, tr("Export answer"), "answer.md", "Markdown (*.md)")
-        if path:
-            Path(path).write_text(self.chat.markdown_of(i), encoding="utf-8")
-
     # -- settings, view, about ----------------------------------------------------------------------
-    def open_settings(self) -> None:
-        from sillok.app.desktop.settings_dialog import SettingsDialog
-
-        dlg = SettingsDialog(self.settings, self.language, self)
-        if dlg.exec():
-            self.apply_settings(dlg.values())
-
     def apply_settings(self, values: dict[str, Any]) -> None:
         """Persist the values, switch the UI language, and rebuild the facade with the new settings."""
         from sillok.foundation.settings import load_settings
@@ -332,25 +282,6 @@ class MainWindow(IngestMixin, MattersMixin, LayoutMixin, QMainWindow):
         if lang != self.language:
             self.language = install_language(lang)
             self.retranslate()  # now, not when the posted LanguageChange event arrives
-
-    def zoom(self, step: int) -> None:
-        font = QApplication.font()
-        size = max(7.0, min(32.0, font.pointSizeF() + step))
-        font.setPointSizeF(size)
-        QApplication.setFont(font)
-        self.settings.save_user_values({"ui_font_pt": size})
-
-    def _focus_filter(self) -> None:
-        self.sidebar.filter.setFocus()
-        self.sidebar.filter.selectAll()
-
-    def about(self) -> None:
-        def done(info: dict[str, Any]) -> None:
-            lines = [f"<b>Sillok {info.get('sillok', '')}</b>", tr("Answers from your own documents, offline.")]
-            lines += [f"{k}: {info.get(k)}" for k in ("data_dir", "embedding_model", "llm_model", "gpu_backend")]
-            QMessageBox.about(self, tr("About Sillok"), "<br>".join(lines))
-
-        self.worker.submit(lambda s, j: s.doctor(), done=done, error=self.show_error)
 
     def closeEvent(self, e: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self._closing = True
