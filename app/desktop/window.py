@@ -22,6 +22,8 @@ from sillok.app.desktop import jobs
 from sillok.app.desktop.chat_view import ChatView, Turn
 from sillok.app.desktop.i18n import install_language, tr
 from sillok.app.desktop.ingest_panel import IngestPanel
+from sillok.app.desktop.reasons import reason_text
+from sillok.app.desktop.search_view import CenterPane, SearchView
 from sillok.app.desktop.sidebar import Sidebar
 from sillok.app.desktop.source_viewer import SourceViewer
 from sillok.app.desktop.window_ingest import IngestMixin
@@ -44,9 +46,11 @@ class MainWindow(IngestMixin, MattersMixin, LayoutMixin, MenusMixin, QMainWindow
         self.worker.busyChanged.connect(self._busy)
 
         self.sidebar, self.chat, self.viewer = Sidebar(), ChatView(), SourceViewer()
+        self.search_view = SearchView()
+        self.center = CenterPane(self.chat, self.search_view)  # Ask | Search
         self.ingest_panel = IngestPanel()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        for w in (self.sidebar, self.chat, self.viewer):
+        for w in (self.sidebar, self.center, self.viewer):
             self.splitter.addWidget(w)
         self.splitter.setSizes([360, 560, 440])
         self.splitter.setStretchFactor(1, 1)
@@ -102,11 +106,13 @@ class MainWindow(IngestMixin, MattersMixin, LayoutMixin, MenusMixin, QMainWindow
         ch.citationClicked.connect(self.show_citation)
         ch.copyRequested.connect(self.copy_answer)
         ch.exportRequested.connect(self.export_answer)
+        self.search_view.searchRequested.connect(self.search)
+        self.search_view.hitClicked.connect(self.show_hit)
 
     def retranslate(self) -> None:
         self.setWindowTitle(f"Sillok — {self.collection}")
         self._retranslate_menus()
-        for pane in (self.sidebar, self.chat, self.viewer, self.ingest_panel):
+        for pane in (self.sidebar, self.chat, self.viewer, self.ingest_panel, self.search_view, self.center):
             pane.retranslate()
         self._retranslate_layout()
         self._show_status()
@@ -155,6 +161,7 @@ class MainWindow(IngestMixin, MattersMixin, LayoutMixin, MenusMixin, QMainWindow
         if changed:
             self.new_conversation()
             self.viewer.clear()  # the source pane shows nothing of another matter
+            self.search_view.clear()
         self.setWindowTitle(f"Sillok — {self.collection}")
         self._show_status()
         self._update_hint()
@@ -260,6 +267,23 @@ class MainWindow(IngestMixin, MattersMixin, LayoutMixin, MenusMixin, QMainWindow
         self.worker.submit(lambda s, j: jobs.pages_of(s, c.source), name="pages",
                            done=lambda pages: self.viewer.show_text(c.source, pages, c.page, c.quote, c.start, c.end),
                            error=self.viewer.show_message)
+
+    # -- search mode --------------------------------------------------------------------------------
+    def set_mode(self, mode: str) -> None:
+        self.center.set_mode(mode)
+        if self.narrow:
+            self.center_tabs.setCurrentWidget(self.center)
+
+    def search(self, query: str) -> None:
+        coll = self.collection
+        self.worker.submit(lambda s, j: s.search(query, coll, k=20), name="search",
+                           done=lambda hits: self.search_view.set_results(query, hits or []),
+                           error=lambda m: self.search_view.summary.setText(reason_text(m)))
+
+    def show_hit(self, h: Any) -> None:
+        from sillok.foundation.types import Citation
+
+        self.show_citation(Citation(0, h.source, h.page, h.article, h.text, h.chunk_id, h.start, h.end))
 
     def copy_answer(self, i: int) -> None:
         if 0 <= i < len(self.chat.turns):

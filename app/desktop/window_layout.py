@@ -19,7 +19,7 @@ SIDEBAR_NARROW_PX = 290
 
 
 class LayoutMixin:
-    """Mixed into MainWindow (needs: splitter, sidebar, chat, viewer)."""
+    """Mixed into MainWindow (needs: splitter, sidebar, center (the chat or search), viewer)."""
 
     narrow = False
 
@@ -29,11 +29,11 @@ class LayoutMixin:
         self.center_tabs.hide()
         self.sidebar.setMinimumWidth(200)
         self.viewer.setMinimumWidth(220)
-        self.chat.setMinimumWidth(360)
+        self.center.setMinimumWidth(360)
 
     def _retranslate_layout(self) -> None:
         if self.narrow:
-            self.center_tabs.setTabText(0, tr("Chat"))
+            self.center_tabs.setTabText(0, tr("Conversation"))
             self.center_tabs.setTabText(1, tr("Source"))
 
     def set_narrow(self, narrow: bool) -> None:
@@ -41,17 +41,17 @@ class LayoutMixin:
             return
         self.narrow = narrow
         if narrow:
-            self.center_tabs.addTab(self.chat, tr("Chat"))
+            self.center_tabs.addTab(self.center, tr("Conversation"))
             self.center_tabs.addTab(self.viewer, tr("Source"))
             self.splitter.insertWidget(1, self.center_tabs)
             self.center_tabs.show()
-            self.chat.show()
+            self.center.show()
             self.viewer.show()
             total = max(self.splitter.width(), 800)
             side = min(SIDEBAR_NARROW_PX, total // 3)
             self.splitter.setSizes([side, total - side])
         else:
-            self.splitter.insertWidget(1, self.chat)
+            self.splitter.insertWidget(1, self.center)
             self.splitter.insertWidget(2, self.viewer)
             self.center_tabs.hide()
             self.center_tabs.setParent(None)
