@@ -52,6 +52,10 @@ _RULES: list[tuple[str, Callable[[], str]]] = [
     (rf"not a valid HWPX \({_X}\)", lambda: tr("not a valid HWPX file ({0})")),
     (rf"corrupt HWPX \({_X}\)", lambda: tr("damaged HWPX file ({0})")),
     (rf"cannot parse HTML \({_X}\)", lambda: tr("cannot read the HTML ({0})")),
+    (r"encrypted HWPX \(password protected or DRM\): save an unprotected copy in Hangul",
+     lambda: tr("encrypted HWPX (password or DRM): save an unprotected copy in Hangul")),
+    (r"HWP 3\.x document \(pre-2002 format\) is not supported: save it as HWPX in Hangul",
+     lambda: tr("HWP 3.x document (before 2002) is not supported: save it as HWPX in Hangul")),
     (rf"refused: {_X}", lambda: tr("refused (too large or suspicious): {0}")),
     # downloads (sillok.models.registry.download)
     (rf"download of {_X} failed: no internet connection \(the server's name could not be looked up\) \({_X}\)",
@@ -71,6 +75,26 @@ _RULES: list[tuple[str, Callable[[], str]]] = [
      lambda: tr("{0} could not be downloaded: the server refused access (HTTP 403).")),
     (rf"download of {_X} failed: {_X} \({_X}\)", lambda: tr("{0} could not be downloaded: {1}")),
     (rf"download of {_X} is corrupt: {_X}", lambda: tr("{0} arrived corrupt (its checksum does not match); download it again.")),
+    # sillok.service.checks (Help → Check this installation)
+    (rf"the answering model file is missing: {_X}; choose another in Settings",
+     lambda: tr("The answering model file is missing: {0}. Choose another in Settings.")),
+    (rf"the answering model is unusable: {_X}", lambda: tr("The answering model cannot be used: {0}")),
+    (rf"the search \(embedding\) model cannot be loaded: {_X}", lambda: tr("The search model cannot be loaded: {0}")),
+    (rf"collection {_X} is mostly Korean, but the answering model {_X} handles {_X} only: .*",
+     lambda: tr("The collection {0} is mostly Korean, but the answering model {1} handles only {2}: its answers "
+                "will be poor. Choose a Korean model (Help → Choose a better model).")),
+    (rf"collection {_X} is mostly English, but the answering model {_X} handles {_X} only: .*",
+     lambda: tr("The collection {0} is mostly English, but the answering model {1} handles only {2}: its answers "
+                "will be poor. Choose another model (Help → Choose a better model).")),
+    (rf"collection {_X}: {_X} document\(s\) could not be read .*",
+     lambda: tr("The collection {0}: {1} document(s) could not be read (their status says why).")),
+    (rf"collection {_X} was embedded with {_X}, not the current {_X}: .*",
+     lambda: tr("The collection {0} was indexed with the search model {1}, not the current {2}: its first search "
+                "re-indexes it.")),
+    (rf"watched folder {_X} \(collection {_X}\) is not available: disconnected or unmounted",
+     lambda: tr("The watched folder {0} (collection {1}) is not available: disconnected or not mounted.")),
+    (rf"only {_X} GB free where the data folder is \({_X}\)",
+     lambda: tr("Only {0} GB free on the disk of the data folder ({1}).")),
     # errors of the service layer the window shows
     (rf"{_X} is not in collection {_X}", lambda: tr("{0} is not in the collection {1}")),
     (rf"invalid collection name {_X}(?:: use 1–100 characters, no slashes)?",
