@@ -118,8 +118,35 @@ class _Bar:
         self.p.stop()
 
 
+def resolve_sources(svc: Any, collection: str, given: list[str] | None) -> list[str] | None:
+    """`--source` as people type it: a path (absolute, or relative to the current folder), or the bare
+    file name of a document in the collection. SillokError when a name matches none or several."""
+    if not given:
+        return None
+    out: list[str] = []
+    known: list[str] | None = None
+    for raw in given:
+        p = Path(raw).expanduser()
+        if p.exists():
+            out.append(str(p.resolve()))
+            continue
+        if known is None:
+            known = [d.source for d in svc.documents(collection)]
+        tail = raw.replace("\\", "/").strip("/")
+        matches = [s for s in known if s == raw or s.replace("\\", "/").endswith("/" + tail)]
+        if not matches:
+            raise SillokError(f"--source {raw!r}: no such file, and no document of collection {collection!r} "
+                              "is named so (`sillok documents` lists them)")
+        if len(matches) > 1:
+            raise SillokError(f"--source {raw!r} names {len(matches)} documents: " + ", ".join(matches[:5])
+                              + "; give more of the path")
+        out.append(matches[0])
+    return out
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     svc = _service(args)
+    args.source = resolve_sources(svc, args.collection, args.source)
     if args.batch:
         with args.batch.open(encoding="utf-8") as fh:
             for line in fh:

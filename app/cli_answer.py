@@ -89,9 +89,12 @@ def _ask_once(svc: Any, question: str, args: argparse.Namespace, conversation: s
         sys.stdout.write(piece)
         sys.stdout.flush()
 
+    from sillok.app.cli import resolve_sources
+
+    sources = resolve_sources(svc, args.collection, args.source)  # a bare file name works too
     with _ctrl_c_cancels(token):
         answer = svc.ask(question, args.collection, conversation_id=conversation,
-                         on_token=None if args.json else show, cancel=token, sources=args.source)
+                         on_token=None if args.json else show, cancel=token, sources=sources)
     if args.json:
         sys.stdout.write(json.dumps(_answer_json(answer), ensure_ascii=False) + "\n")
         return answer
@@ -164,7 +167,8 @@ def cmd_models(args: argparse.Namespace) -> int:
     print("installed:")
     for e in installed:
         state = f"error: {e.error}" if e.error else f"{e.architecture}, {e.size_bytes / 1e6:.0f} MB"
-        print(f"  [{e.source}] {e.name} ({state}) {e.path}")
+        tag = f", GGUF name “{e.name}”" if e.name != Path(e.path).stem else ""
+        print(f"  [{e.source}] {Path(e.path).name} ({state}{tag}) {e.path}")
     print("recommended (`sillok models download NAME`):")
     for m in RECOMMENDED:
         print(f"  {m.name}: {m.quant}, {m.size_gb} GB, ~{m.ram_gb} GB RAM, {m.license}; {m.languages}. {m.notes}")
