@@ -48,6 +48,7 @@ class DocumentModel(QAbstractTableModel):
         self._keys: list[str] = []
         self._icons: dict[str, QIcon] = {}
         self.needle = ""
+        self.compact = False  # status as an icon only (narrow window); the word is in the tooltip
         self.sort_column, self.sort_order = NAME, Qt.SortOrder.AscendingOrder
 
     def set_documents(self, docs: list[Any]) -> None:
@@ -112,7 +113,7 @@ class DocumentModel(QAbstractTableModel):
             if col == NAME:
                 return self._names[i]
             if col == STATUS:
-                return status_text(d.status)
+                return "" if self.compact else status_text(d.status)
             if col == PAGES:
                 return str(d.pages) if d.pages else ""
             if col == PASSAGES:
@@ -126,10 +127,15 @@ class DocumentModel(QAbstractTableModel):
             return self._icons[d.status]
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == STATUS:
-                return reason_text(d.reason) if d.reason else status_text(d.status)
+                word = status_text(d.status)
+                return f"{word}: {reason_text(d.reason)}" if d.reason and d.status == "failed" else (
+                    reason_text(d.reason) if d.reason else word)
             if col == ADDED:
                 return d.added.replace("T", " ")
-            return d.title or d.source if col == NAME else None
+            if col == NAME:
+                added = tr("added {0}").format(d.added.replace("T", " ")) if d.added else ""
+                return "\n".join(x for x in (d.title if d.title and d.title != self._names[i] else "", d.source, added) if x)
+            return None
         if role == Qt.ItemDataRole.ForegroundRole and col == STATUS and d.status != "indexed":
             return QColor(Qt.GlobalColor.darkRed)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (PAGES, PASSAGES):

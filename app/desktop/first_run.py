@@ -92,7 +92,9 @@ class FirstRunDialog(QDialog):
         for a in self.advices[:3]:
             tag = "" if a.fits else f" — <i>{tr('too large for this computer')}</i>"
             nc = f" — <b>{tr('non-commercial licence: check that your office may use it')}</b>" if noncommercial(a.model) else ""
-            lines.append(f"• {a.model.name}: {a.why}{tag}{nc}")
+            why = tr("{0:.1f} GB download, about {1:.0f} GB of memory; languages: {2}; licence: {3}").format(
+                a.model.size_gb, a.model.ram_gb, a.model.languages, a.model.license)
+            lines.append(f"• <b>{a.model.name}</b> — {why}{tag}{nc}")
         self.advice.setText("<br>".join(lines))
         best = self.best.model.filename if self.best else "model.gguf"
         self.offline.setText("<b>" + tr("No internet on this computer?") + "</b><br>" + tr(

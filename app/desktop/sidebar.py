@@ -158,13 +158,23 @@ class Sidebar(QWidget):
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 4)
         self._fit_columns()
 
+    def set_compact(self, compact: bool) -> None:
+        """Narrow window: the status column shows its icon only (the word and the reason in its tooltip),
+        so the file names keep the room."""
+        if compact != self.model.compact:
+            self.model.compact = compact
+            self.model.layoutChanged.emit()
+            self._fit_columns()
+
     def _fit_columns(self) -> None:
         """Whole words: the status column as wide as its longest word plus the icon, the date whole."""
         fm = self.docs.fontMetrics()
         pad = 18
         status = max(fm.horizontalAdvance(w) for w in (tr("indexed"), tr("needs OCR"), tr("failed"), tr("Status")))
-        widths = {STATUS: status + pad + 20, PAGES: fm.horizontalAdvance(tr("Pages")) + pad,
-                  PASSAGES: fm.horizontalAdvance(tr("Passages")) + pad, ADDED: fm.horizontalAdvance("2026-11-23") + pad}
+        widths = {STATUS: 30 if self.model.compact else status + pad + 20, PAGES: fm.horizontalAdvance(tr("Pages")) + pad,
+                  PASSAGES: fm.horizontalAdvance(tr("Passages")) + pad}
+        # The name needs the room: the date the document was added is in the name's tooltip.
+        self.docs.setColumnHidden(ADDED, True)
         for col, width in widths.items():
             self.docs.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.docs.setColumnWidth(col, width)

@@ -182,6 +182,7 @@ class SourceViewer(QWidget):
         self.fit_btn.setChecked(True)
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self._zoom_label()
+        self._keep_place()
 
     def zoom(self, step: int) -> None:
         """One step along ZOOM_STEPS from the zoom shown now (fit-to-width included)."""
@@ -194,6 +195,23 @@ class SourceViewer(QWidget):
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.Custom)
         self.pdf_view.setZoomFactor(target)
         self._zoom_label()
+        self._keep_place()
+
+    def _keep_place(self) -> None:
+        """After a zoom, bring the cited passage (or the page shown) back into view."""
+        page = self.pdf_view.pageNavigator().currentPage()
+
+        def back() -> None:
+            i = self.pdf_view.currentSearchResultIndex()
+            if self.highlight_selected and 0 <= i < self.search.rowCount(QModelIndex()):
+                link = self.search.resultAtIndex(i)
+                loc = link.location()
+                # the passage a little below the top edge, at the left margin of the page
+                self.pdf_view.pageNavigator().jump(link.page(), QPointF(0, max(0.0, loc.y() - 40)), 0)
+            else:
+                self.pdf_view.pageNavigator().jump(page, QPointF(0, 0), 0)
+
+        QTimer.singleShot(0, self, back)
 
     @property
     def zoom_factor(self) -> float:

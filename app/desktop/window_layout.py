@@ -44,18 +44,19 @@ class LayoutMixin:
             self.center_tabs.addTab(self.center, tr("Conversation"))
             self.center_tabs.addTab(self.viewer, tr("Source"))
             self.splitter.insertWidget(1, self.center_tabs)
-            self.center_tabs.show()
-            self.center.show()
-            self.viewer.show()
+            self.center_tabs.show()  # (the tabs show their current page; showing the other would overlap it)
             total = max(self.splitter.width(), 800)
             side = min(SIDEBAR_NARROW_PX, total // 3)
             self.splitter.setSizes([side, total - side])
         else:
             self.splitter.insertWidget(1, self.center)
             self.splitter.insertWidget(2, self.viewer)
+            self.center.show()
+            self.viewer.show()
             self.center_tabs.hide()
             self.center_tabs.setParent(None)
             self.splitter.setSizes([360, 560, 440])
+        self.sidebar.set_compact(narrow)
 
     def show_source_pane(self) -> None:
         """A citation was clicked: in the narrow layout, turn to the Source tab."""

@@ -645,7 +645,7 @@
     </message>
     <message>
         <source>in {0:.1f} s</source>
-        <translation>{0:.1f}초</translation>
+        <translation>({0:.1f}초)</translation>
     </message>
     <message>
         <source>Updating “{0}” from its folders…</source>
@@ -1146,6 +1146,14 @@ Everything stays on this computer.</source>
     <message>
         <source>Only {0} GB free on the disk of the data folder ({1}).</source>
         <translation>데이터 폴더({1})가 있는 디스크에 남은 공간이 {0} GB뿐입니다.</translation>
+    </message>
+    <message>
+        <source>added {0}</source>
+        <translation>추가: {0}</translation>
+    </message>
+    <message>
+        <source>{0:.1f} GB download, about {1:.0f} GB of memory; languages: {2}; licence: {3}</source>
+        <translation>내려받기 {0:.1f} GB, 메모리 약 {1:.0f} GB 필요, 언어: {2}, 라이선스: {3}</translation>
     </message>
 </context>
 </TS>
