@@ -297,9 +297,15 @@ class MainWindow(IngestMixin, MattersMixin, LayoutMixin, MenusMixin, QMainWindow
 
         self.settings.save_user_values(values)
         self.set_language(values.get("ui_language", self.language))
+        old_home = self.settings.home
         self.settings = load_settings(**self._flags)
         self.status_info = {}
         self.worker.reset_service(self._make_service)
+        if self.settings.home != old_home:  # another data folder: its own watched folders
+            from sillok.service.folders import FolderList
+
+            self.watcher.listed = FolderList(self.settings.home)
+            self.start_watching()
         self.refresh()
 
     def set_language(self, lang: str) -> None:

@@ -35,6 +35,7 @@ class MattersMixin:
         def done(moved: int) -> None:
             self.statusBar().showMessage(tr("Renamed “{0}” to “{1}”; its conversations moved with it ({2}).")
                                          .format(old, new, moved), 10000)
+            self.watcher.reload()  # its folders moved with it
             self.refresh(new)
 
         self.worker.submit(lambda s, j: rename_collection(s, old, new), done=done, error=self.show_error)
@@ -54,6 +55,7 @@ class MattersMixin:
             if name == self.collection:
                 self.new_conversation()
                 self.viewer.clear()
+            self.watcher.reload()  # its folders are no longer watched
             self.refresh()
             QMessageBox.information(self, tr("Delete collection"), text)
 

@@ -28,6 +28,7 @@ class MenusMixin:
 
         self.act_add = act(self.add_documents, QKeySequence.StandardKey.Open)
         self.act_add_folder = act(self.add_folder)
+        self.act_folders = act(self.watched_folders)
         self.act_export = act(lambda: self.export_answer(len(self.chat.turns) - 1))
         self.act_copy = act(lambda: self.copy_answer(len(self.chat.turns) - 1))
         # Preferences is empty on Linux and Windows: Ctrl+, everywhere (Cmd+, on macOS)
@@ -44,7 +45,7 @@ class MenusMixin:
         self.act_first_run = act(lambda: self.first_run(force=True))
         self.act_about = act(self.about)
         self.menu_file, self.menu_view, self.menu_help = (self.menuBar().addMenu("") for _ in range(3))
-        for a in (self.act_add, self.act_add_folder, None, self.act_copy, self.act_export, None,
+        for a in (self.act_add, self.act_add_folder, self.act_folders, None, self.act_copy, self.act_export, None,
                   self.act_settings, None, self.act_quit):
             self.menu_file.addAction(a) if a else self.menu_file.addSeparator()
         self.menu_view.addActions([self.act_ask, self.act_search])
@@ -62,6 +63,7 @@ class MenusMixin:
         self.menu_view.setTitle(tr("&View"))
         self.menu_help.setTitle(tr("&Help"))
         for a, text in ((self.act_add, tr("Add documents…")), (self.act_add_folder, tr("Add folder…")),
+                        (self.act_folders, tr("Watched folders…")),
                         (self.act_copy, tr("Copy answer")), (self.act_export, tr("Export answer…")),
                         (self.act_settings, tr("Settings…")), (self.act_quit, tr("Quit")),
                         (self.act_bigger, tr("Larger text")), (self.act_smaller, tr("Smaller text")),
@@ -84,6 +86,12 @@ class MenusMixin:
                 self.show_error(tr("Could not save {0}: {1}").format(path, e.strerror or e))
                 return
             self.statusBar().showMessage(tr("Answer saved to {0}").format(path), 10000)
+
+    def watched_folders(self) -> None:
+        from sillok.app.desktop.folders_dialog import FoldersDialog
+
+        self.folders_dialog = FoldersDialog(self)  # tests reach it here
+        self.folders_dialog.open()
 
     def open_settings(self) -> None:
         from sillok.app.desktop.settings_dialog import SettingsDialog

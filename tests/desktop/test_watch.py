@@ -62,3 +62,27 @@ def test_a_folder_added_while_closed_is_synced_at_start(tmp_path: Path, make_win
                     timeout=LONG)
     names = sorted(Path(d[0]).name for d in _docs(w2, qtbot, "default"))
     assert names == sorted(p.name for p in folder.rglob("doc-*") if ".trash" not in p.parts)
+
+
+def test_stop_watching_and_removing_a_folder(tmp_path: Path, make_window, qtbot, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    folder = make_folder(tmp_path, n=3)
+    w = make_window(tmp_path / "home")
+    w.add_paths([str(folder)])
+    qtbot.waitUntil(lambda: len(w.sidebar.document_rows()) == 3, timeout=LONG)
+    w.watched_folders()
+    dlg = w.folders_dialog
+    assert dlg.list.count() == 1 and dlg.selected() == str(folder.resolve())
+    dlg.stop_btn.click()
+    assert dlg.list.count() == 0 and not w.watcher._watches
+    (folder / "late.md").write_text("# Late\n\nA file added after the folder stopped being watched.\n", encoding="utf-8")
+    qtbot.wait(2500)  # past the debounce: nothing happens
+    assert len(w.sidebar.document_rows()) == 3
+    w.add_paths([str(folder)])  # watched again (and the late file indexed)
+    qtbot.waitUntil(lambda: len(w.sidebar.document_rows()) == 4, timeout=LONG)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    w.watched_folders()
+    w.folders_dialog.remove_btn.click()
+    qtbot.waitUntil(lambda: len(w.sidebar.document_rows()) == 0, timeout=LONG)
+    assert not w.watcher._watches and "Removed 4 documents" in w.statusBar().currentMessage()

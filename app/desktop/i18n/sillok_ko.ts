@@ -1155,5 +1155,37 @@ Everything stays on this computer.</source>
         <source>{0:.1f} GB download, about {1:.0f} GB of memory; languages: {2}; licence: {3}</source>
         <translation>내려받기 {0:.1f} GB, 메모리 약 {1:.0f} GB 필요, 언어: {2}, 라이선스: {3}</translation>
     </message>
+    <message>
+        <source>Watched folders</source>
+        <translation>지켜보는 폴더</translation>
+    </message>
+    <message>
+        <source>Stop watching</source>
+        <translation>그만 지켜보기</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>지금 맞추기</translation>
+    </message>
+    <message>
+        <source>Sillok follows these folders of “{0}”: new, changed and deleted files reach the index by themselves while the window is open.</source>
+        <translation>실록은 “{0}”의 다음 폴더를 지켜봅니다. 창이 열려 있는 동안 새 파일, 바뀐 파일, 지운 파일이 저절로 색인에 반영됩니다.</translation>
+    </message>
+    <message>
+        <source>Stop watching {0} and remove its documents from “{1}”? The files themselves stay.</source>
+        <translation>{0}을(를) 그만 지켜보고 그 문서들을 “{1}”에서 제거할까요? 파일 자체는 그대로 남습니다.</translation>
+    </message>
+    <message>
+        <source>No longer watching {0}; its documents stay in the collection.</source>
+        <translation>{0}을(를) 더 이상 지켜보지 않습니다. 문서는 컬렉션에 남습니다.</translation>
+    </message>
+    <message>
+        <source>not connected; its documents are kept</source>
+        <translation>연결되어 있지 않음. 문서는 그대로 둡니다</translation>
+    </message>
+    <message>
+        <source>Watched folders…</source>
+        <translation>지켜보는 폴더…</translation>
+    </message>
 </context>
 </TS>
