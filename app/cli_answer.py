@@ -36,6 +36,8 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser("models", parents=[common], help="installed and recommended models; add or download one")
     s.add_argument("action", nargs="?", choices=["list", "add", "download"], default="list")
     s.add_argument("target", nargs="?", help="add: path of a .gguf file; download: a recommended model's name")
+    s.add_argument("--accept-licence", action="store_true",
+                   help="download a model with a non-commercial licence (after checking that your use is allowed)")
     s.set_defaults(handler=cmd_models)
 
 
@@ -150,10 +152,15 @@ def cmd_models(args: argparse.Namespace) -> int:
         if not args.target:
             raise SillokError("`sillok models add PATH`: give the .gguf file to add")
         e = registry.add(args.target)
-        _out(args, {"added": e.__dict__}, f"added {e.name} ({e.architecture}, {e.size_bytes / 1e6:.0f} MB): {e.path}")
+        _out(args, {"added": e.__dict__}, f"added {Path(e.path).name} ({e.architecture}, {e.size_bytes / 1e6:.0f} MB): {e.path}")
         return EXIT_OK
     if args.action == "download":
         spec = _recommended(RECOMMENDED, args.target)
+        from sillok.models.recommend import noncommercial
+
+        if noncommercial(spec) and not args.accept_licence:  # as in the window: never on one command
+            raise SillokError(f"{spec.name} is published under {spec.license!r}, which does not allow commercial "
+                              "use; check that your office's use is permitted, then add --accept-licence")
         path = download(spec, settings.home / "models", progress=None if args.json else _progress)
         if not args.json:
             sys.stderr.write("\n")

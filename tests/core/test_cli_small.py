@@ -36,3 +36,9 @@ def test_source_by_name_or_relative_path_and_clean_ingest_output(tmp_path: Path)
     assert both.returncode == 2 and "names 2 documents" in both.stderr
     none = run(["search", "lease", "--source", "nothing.txt"], home, tmp_path)
     assert none.returncode == 2 and "no document of collection 'default' is named so" in none.stderr
+
+
+def test_a_non_commercial_model_is_not_downloaded_without_accepting_its_licence(tmp_path: Path) -> None:
+    out = run(["models", "download", "EXAONE-3.5-2.4B-Instruct"], tmp_path / "home", tmp_path)
+    assert out.returncode == 2 and "--accept-licence" in out.stderr and "non-commercial" in out.stderr
+    assert not (tmp_path / "home" / "models").exists() or not any((tmp_path / "home" / "models").iterdir())
