@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -95,6 +95,11 @@ class IngestPanel(QFrame):
         self._collection = ""
         self.syncing = self.quiet = False
         self._started = 0.0
+        self._eta_until: float | None = None
+        self._parts: list[str] = []
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._show_detail)
         self.retranslate()
         self.hide()
 
@@ -138,17 +143,31 @@ class IngestPanel(QFrame):
         name = Path(p.current).name if p.current else ""
         stage = tr("Reading") if p.stage == "ingest" else tr("Preparing the index")
         enough = p.files_done >= ETA_AFTER_FILES and time.monotonic() - self._started >= ETA_AFTER_S
-        parts = [f"{p.files_done}/{p.files_total}", f"{stage} {name}".strip(), eta_text(p.eta_s if enough else None)]
-        self.detail.setText(" — ".join(x for x in parts if x))
+        # The estimate counts down between reports (one big file can take a minute); when it runs out
+        # it is dropped rather than left saying "about 0:01 left".
+        self._eta_until = time.monotonic() + p.eta_s if enough and p.eta_s is not None else None
+        self._parts = [f"{p.files_done}/{p.files_total}", f"{stage} {name}".strip()]
+        self._show_detail()
+        if not self._tick.isActive():
+            self._tick.start()
         if name and (self.results.count() == 0 or self.results.item(self.results.count() - 1).data(ROLE) != p.current):
             item = QListWidgetItem(f"… {name}")
             item.setData(ROLE, p.current)
             self.results.addItem(item)
             self.results.scrollToBottom()
 
+    def _show_detail(self) -> None:
+        if not self.running:
+            self._tick.stop()
+            return
+        left = None if self._eta_until is None else self._eta_until - time.monotonic()
+        eta = eta_text(left) if left is not None and left >= 1 else ""
+        self.detail.setText(" — ".join(x for x in [*self._parts, eta] if x))
+
     def finish(self, report: Any) -> None:
         """``report`` is a sillok.foundation.types.IngestReport, or None if the job was cancelled before it ran."""
         self.running = False
+        self._tick.stop()
         self.report = report
         self.cancel_btn.setEnabled(False)
         self.close_btn.setEnabled(True)

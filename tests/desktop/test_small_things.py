@@ -33,6 +33,9 @@ def test_eta_waits_for_enough_data(qtbot) -> None:
     panel._started -= 60
     panel.on_progress(Progress("ingest", 5, 9, 3, "/m/f.pdf", 40))
     assert "about 0:40 left" in panel.detail.text()
+    panel._eta_until -= 39.5  # the estimate ran out while one big file is still being read
+    panel._show_detail()
+    assert "left" not in panel.detail.text() and "5/9" in panel.detail.text()
 
 
 def test_menus_export_viewer_and_collection_delete(tmp_path: Path, make_window, qtbot, monkeypatch) -> None:
