@@ -29,7 +29,8 @@ from sillok.app.desktop.reasons import reason_text
 
 ROLE = Qt.ItemDataRole.UserRole
 ETA_AFTER_S = 5.0  # no time-left guess before this much work and…
-ETA_AFTER_FILES = 3  # …this many files: one quick first file says nothing about the next big one
+ETA_AFTER_FILES = 3
+MAX_LINES = 500  # a 10,000-file folder must not become 10,000 list items (each one costs the UI thread)  # …this many files: one quick first file says nothing about the next big one
 
 
 def count(n: int, one: str, many: str) -> str:
@@ -154,6 +155,8 @@ class IngestPanel(QFrame):
             item = QListWidgetItem(f"… {name}")
             item.setData(ROLE, p.current)
             self.results.addItem(item)
+            while self.results.count() > MAX_LINES:  # the latest files only, while it runs
+                self.results.takeItem(0)
             self.results.scrollToBottom()
 
     def _show_detail(self) -> None:
@@ -185,14 +188,20 @@ class IngestPanel(QFrame):
             self.results.addItem(item)
         self.bar.setRange(0, max(1, len(report.files)))
         self.bar.setValue(len(report.files) if not report.cancelled else self.bar.value())
-        # Failures first: they are what the person has to act on.
-        for f in sorted(report.files, key=lambda f: (f.status not in ("failed", "needs_ocr"), f.path)):
+        # Failures first: they are what the person has to act on; then what changed; "already indexed" last.
+        order = {"failed": 0, "needs_ocr": 0, "removed": 1, "indexed": 1, "updated": 1, "unchanged": 2}
+        ranked = sorted(report.files, key=lambda f: (order.get(f.status, 1), f.path))
+        self.results.setUpdatesEnabled(False)
+        for f in ranked[:MAX_LINES]:
             item = QListWidgetItem(result_text(f))
             item.setData(ROLE, f.path)
             item.setToolTip(f.path)
             if f.status in ("failed", "needs_ocr"):
                 item.setForeground(Qt.GlobalColor.darkRed)
             self.results.addItem(item)
+        if len(ranked) > MAX_LINES:
+            self.results.addItem(tr("… and {0} more (the document list shows every file)").format(len(ranked) - MAX_LINES))
+        self.results.setUpdatesEnabled(True)
         self.detail.setText(count(len(report.files), tr("{0} file"), tr("{0} files")) + " " + tr("in {0:.1f} s").format(report.seconds))
         self._set_title()
 

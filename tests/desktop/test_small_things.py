@@ -69,3 +69,21 @@ def test_menus_export_viewer_and_collection_delete(tmp_path: Path, make_window, 
     qtbot.waitUntil(lambda: bool(told), timeout=LONG)
     assert told[0] == "Deleted the collection “matter”, its index and its 1 conversation(s)."
     qtbot.waitUntil(lambda: w.collection == "default", timeout=30_000)
+
+
+def test_a_huge_ingest_does_not_become_a_huge_list(qtbot) -> None:
+    from sillok.app.desktop.ingest_panel import MAX_LINES, IngestPanel
+    from sillok.foundation.types import FileResult, IngestReport, Progress
+
+    panel = IngestPanel()
+    qtbot.addWidget(panel)
+    panel.start("default", ["/m"])
+    for i in range(MAX_LINES + 200):
+        panel.on_progress(Progress("ingest", i, 10_000, 0, f"/m/f{i:05d}.txt"))
+    assert panel.results.count() == MAX_LINES
+    files = [FileResult(f"/m/f{i:05d}.txt", "indexed", "", 1, 1) for i in range(10_000)]
+    files.append(FileResult("/m/zz-broken.pdf", "failed", "PDF has no pages"))
+    panel.finish(IngestReport(files, False, 60.0))
+    assert panel.results.count() == MAX_LINES + 1
+    assert panel.results.item(0).text().startswith("✗ zz-broken.pdf")  # the failure first
+    assert panel.results.item(MAX_LINES).text() == "… and 9501 more (the document list shows every file)"

@@ -1187,5 +1187,9 @@ Everything stays on this computer.</source>
         <source>Watched folders…</source>
         <translation>지켜보는 폴더…</translation>
     </message>
+    <message>
+        <source>… and {0} more (the document list shows every file)</source>
+        <translation>… 외 {0}개 (문서 목록에 모든 파일이 있습니다)</translation>
+    </message>
 </context>
 </TS>
