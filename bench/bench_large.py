@@ -5,7 +5,8 @@ typing stay live). Target: every step < 200 ms.
 Measured on the real Sidebar (a QAbstractTableModel behind a QTableView, app/desktop/doc_model.py) and,
 as the baseline in the same process, the widget-per-row QTreeWidget the list used to be (one
 QTreeWidgetItem per document, filtered by hiding items). The documents are DocumentInfo rows shaped as
-the facade returns them (names like a law office's files, 5% failed or needing OCR); the facade's own
+the facade returns them; the ingest panel's results after a 10,000-file ingest (capped at MAX_LINES)
+against one list line per file (names like a law office's files, 5% failed or needing OCR); the facade's own
 `documents()` runs on the worker thread, not on the UI thread measured here. Offscreen platform, a
 shown and painted widget; the median of --runs.
 
@@ -112,13 +113,27 @@ def tree_run():
     worst = stall.stop(); tree.close()
     return {"fill": fill, "filter": max(typed), "clear": clear, "switch": switch, "sort": resort, "stall": worst}
 
+# -- the ingest panel's results after a 10,000-file ingest: capped vs one line per file ------------------
+from sillok.app.desktop import ingest_panel
+from sillok.foundation.types import FileResult, IngestReport
+
+def panel_run(cap):
+    ingest_panel.MAX_LINES = cap
+    panel = ingest_panel.IngestPanel(); panel.show(); panel.start("large", ["/m"]); settle()
+    report = IngestReport([FileResult(d.source, "indexed", "", d.pages, d.chunks) for d in A], False, 60.0)
+    return ms(lambda: panel.finish(report))
+
+CAP = ingest_panel.MAX_LINES
+panel_ms = [panel_run(CAP) for _ in range(runs)]
+panel_base = [panel_run(10**9) for _ in range(runs)]
+
 def median(rows, key):
     return statistics.median(r[key] for r in rows)
 
 model = [model_run() for _ in range(runs)]
 base = [tree_run() for _ in range(runs)]
 print(json.dumps({k: [median(model, k), median(base, k)] for k in ("fill", "filter", "clear", "switch", "sort", "stall")}
-                 | {"rows": model[0]["rows"]}))
+                 | {"panel": [statistics.median(panel_ms), statistics.median(panel_base)], "rows": model[0]["rows"]}))
 """
 
 
@@ -139,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
           "per document, same process)")
     print(f"{'step':28} {'model':>9} {'baseline':>9} {'ratio':>7}  target")
     names = {"fill": "fill the list (first show)", "filter": "filter, worst keystroke", "clear": "clear the filter",
-             "switch": "switch collection", "sort": "sort by another column", "stall": "longest UI stall"}
+             "switch": "switch collection", "sort": "sort by another column", "stall": "longest UI stall",
+             "panel": "ingest results (panel)"}
     ok = True
     for key, label in names.items():
         model, base = figures[key]
