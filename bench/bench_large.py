@@ -5,9 +5,9 @@ typing stay live). Target: every step < 200 ms.
 Measured on the real Sidebar (a QAbstractTableModel behind a QTableView, app/desktop/doc_model.py) and,
 as the baseline in the same process, the widget-per-row QTreeWidget the list used to be (one
 QTreeWidgetItem per document, filtered by hiding items). The documents are DocumentInfo rows shaped as
-the facade returns them; the ingest panel's results after a 10,000-file ingest (capped at MAX_LINES)
-against one list line per file (names like a law office's files, 5% failed or needing OCR); the facade's own
-`documents()` runs on the worker thread, not on the UI thread measured here. Offscreen platform, a
+the facade returns them (names like a law office's files, 5% failed or needing OCR); the facade's own
+`documents()` runs on the worker thread, not on the UI thread measured here. Also the ingest panel's
+results after a 10,000-file ingest (capped at MAX_LINES) against one list line per file. Offscreen platform, a
 shown and painted widget; the median of --runs.
 
     .venv/bin/python -m bench.bench_large [--docs 10000] [--runs 3] [--facade]
