@@ -6,7 +6,8 @@ observer (FSEvents on macOS, ReadDirectoryChangesW on Windows) watches a tree an
 events arrive on watchdog's thread; they are only collected there and handed to the UI thread by a
 queued signal, where a timer waits for a quiet moment (DEBOUNCE_MS) so a copy of 500 files becomes one
 sync, not 500. What to do with the paths (sillok.service.folders.sync_paths) is the window's job.
-Every CHECK_MS the folders are looked at: one that went away (a USB disk unplugged, a share not
+A folder on a network share (NFS, SMB…) is polled every POLL_S instead: inotify there sees only the
+writes made from this computer. Every CHECK_MS the folders are looked at: one that went away (a USB disk unplugged, a share not
 mounted) is reported unavailable and unwatched, and when it is back it is watched and synced whole.
 """
 
@@ -24,6 +25,26 @@ from sillok.service.folders import FolderList
 log = logging.getLogger(__name__)
 DEBOUNCE_MS = 1500
 CHECK_MS = 30_000
+POLL_S = 30  # network shares: inotify sees only this computer's writes, so they are polled
+NETWORK_FS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "fuse.sshfs", "9p", "afs", "ceph", "glusterfs", "davfs",
+              "fuse.davfs2", "fuse.rclone"}
+
+
+def network_fs(folder: str, mounts: str | None = None) -> bool:
+    """True when ``folder`` lies on a network file system (Linux /proc/mounts; elsewhere False)."""
+    if mounts is None:
+        try:
+            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+    best, kind = "", ""
+    for line in mounts.splitlines():
+        parts = line.split()
+        if len(parts) >= 3:
+            point = parts[1].replace("\\040", " ")
+            if (folder == point or folder.startswith(point.rstrip("/") + "/")) and len(point) > len(best):
+                best, kind = point, parts[2]
+    return kind in NETWORK_FS
 
 
 class _Handler:
@@ -52,7 +73,8 @@ class FolderWatcher(QObject):
         self._lock = threading.Lock()
         self._pending: set[str] = set()
         self._observer: Any = None
-        self._watches: dict[str, Any] = {}  # folder → watchdog ObservedWatch
+        self._poller: Any = None  # for folders on network shares
+        self._watches: dict[str, tuple[Any, Any]] = {}  # folder → (observer, watchdog ObservedWatch)
         self.folders: dict[str, list[str]] = {}  # collection → folders
         self.unavailable: set[str] = set()
         self._debounce = QTimer(self)
@@ -97,29 +119,38 @@ class FolderWatcher(QObject):
     def stop(self) -> None:
         self._check.stop()
         self._debounce.stop()
-        if self._observer is not None:
-            self._observer.stop()
-            self._observer.join(5)
-            self._observer = None
+        for observer in (self._observer, self._poller):
+            if observer is not None:
+                observer.stop()
+                observer.join(5)
+        self._observer = self._poller = None
         self._watches.clear()
 
     def _watch(self, folder: str) -> None:
         from watchdog.observers import Observer
+        from watchdog.observers.polling import PollingObserver
 
-        if self._observer is None:
-            self._observer = Observer()
-            self._observer.daemon = True
-            self._observer.start()
+        remote = network_fs(folder)
+        observer = self._poller if remote else self._observer
+        if observer is None:
+            observer = PollingObserver(timeout=POLL_S) if remote else Observer()
+            observer.daemon = True
+            observer.start()
+            if remote:
+                self._poller = observer
+            else:
+                self._observer = observer
         try:
-            self._watches[folder] = self._observer.schedule(_Handler(self), folder, recursive=True)
+            self._watches[folder] = (observer, observer.schedule(_Handler(self), folder, recursive=True))
         except OSError as e:  # e.g. the inotify watch limit: `sillok sync` still catches up
             log.warning("cannot watch %s: %s", folder, e)
 
     def _unwatch(self, folder: str) -> None:
-        watch = self._watches.pop(folder, None)
-        if watch is not None and self._observer is not None:
+        entry = self._watches.pop(folder, None)
+        if entry is not None:
+            observer, watch = entry
             try:
-                self._observer.unschedule(watch)
+                observer.unschedule(watch)
             except (KeyError, OSError):  # already gone with its device
                 pass
 

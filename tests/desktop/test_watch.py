@@ -86,3 +86,12 @@ def test_stop_watching_and_removing_a_folder(tmp_path: Path, make_window, qtbot,
     w.folders_dialog.remove_btn.click()
     qtbot.waitUntil(lambda: len(w.sidebar.document_rows()) == 0, timeout=LONG)
     assert not w.watcher._watches and "Removed 4 documents" in w.statusBar().currentMessage()
+
+
+def test_network_shares_are_polled() -> None:
+    from sillok.app.desktop.folder_watch import network_fs
+
+    mounts = ("/dev/sda1 / ext4 rw 0 0\n//nas/cases /mnt/cases cifs rw 0 0\n"
+              "nas:/export /srv/share\\040docs nfs4 rw 0 0\n/dev/sdb1 /mnt/cases/local ext4 rw 0 0\n")
+    assert network_fs("/mnt/cases/2024", mounts) and network_fs("/srv/share docs/a", mounts)
+    assert not network_fs("/home/me/docs", mounts) and not network_fs("/mnt/cases/local/x", mounts)
