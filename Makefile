@@ -7,8 +7,8 @@ STAMP := $(VENV)/.sillok-installed
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml scripts/setup.sh
-	bash scripts/setup.sh
+$(STAMP): pyproject.toml scripts/setup.sh scripts/system_libs.sh
+	bash scripts/setup.sh scripts/system_libs.sh
 	touch $(STAMP)
 
 run: $(STAMP)

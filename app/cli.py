@@ -57,7 +57,9 @@ def _extra_commands() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
         from sillok.app import cli_answer, cli_audit
     except ImportError:
         return []
-    return [cli_answer.add_commands, cli_audit.add_commands]
+    from sillok.app import cli_folders
+
+    return [cli_answer.add_commands, cli_audit.add_commands, cli_folders.add_commands]
 
 
 def _service(args: argparse.Namespace) -> Any:
@@ -121,6 +123,7 @@ class _Bar:
 
 def cmd_search(args: argparse.Namespace) -> int:
     svc = _service(args)
+    args.source = svc.resolve_sources(args.collection, args.source)
     if args.batch:
         with args.batch.open(encoding="utf-8") as fh:
             for line in fh:
@@ -168,11 +171,15 @@ def cmd_reveal(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    n = _service(args).remove(args.path, args.collection)
+    from sillok.service.folders import FolderList
+
+    svc = _service(args)
+    n = svc.remove(args.path, args.collection)
+    forgot = FolderList(svc.settings.home).remove(args.collection, args.path)  # removing a folder stops watching it
     if args.json:
-        _print_json({"removed": n})
+        _print_json({"removed": n, "unwatched": forgot})
     else:
-        print(f"removed {n} document(s)")
+        print(f"removed {n} document(s)" + ("; the folder is no longer watched" if forgot else ""))
     return EXIT_OK
 
 
@@ -203,7 +210,21 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    info = _service(args).doctor()
+    from sillok.service.checks import warnings
+
+    svc = _service(args)
+    info = svc.doctor()
+    found = warnings(svc)
+    try:  # the window's system libraries (Linux): what Qt's xcb plugin would miss
+        from sillok.app.desktop import platform_check as pc
+
+        plugin = pc.find_plugin("xcb", {}) if sys.platform.startswith("linux") else None
+        missing = pc.missing_libraries(plugin) if plugin else []
+        if missing:
+            found.append(f"the window cannot start: {', '.join(missing)} missing; fix: {pc.fix_command(missing)}")
+    except ImportError:  # no desktop in this build
+        pass
+    info["warnings"] = found
     if args.json:
         _print_json(info)
     else:
@@ -212,6 +233,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                 print(f"{k}:")
                 for kk, vv in v.items():
                     print(f"  {kk}: {vv}")
+            elif isinstance(v, list):
+                print(f"{k}: {'none' if not v else ''}")
+                for item in v:
+                    print(f"  ⚠ {item}")
             else:
                 print(f"{k}: {v}")
     return EXIT_OK

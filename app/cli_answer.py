@@ -43,6 +43,8 @@ def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser("models", parents=[common], help="installed and recommended models; add or download one")
     s.add_argument("action", nargs="?", choices=["list", "add", "download"], default="list")
     s.add_argument("target", nargs="?", help="add: path of a .gguf file; download: a recommended model's name")
+    s.add_argument("--accept-licence", action="store_true",
+                   help="download a model with a non-commercial licence (after checking that your use is allowed)")
     s.set_defaults(handler=cmd_models)
 
 
@@ -94,9 +96,11 @@ def _ask_once(svc: Any, question: str, args: argparse.Namespace, conversation: s
         sys.stdout.write(piece)
         sys.stdout.flush()
 
+
+    sources = svc.resolve_sources(args.collection, args.source)  # a bare file name works too
     with _ctrl_c_cancels(token):
         answer = svc.ask(question, args.collection, conversation_id=conversation,
-                         on_token=None if args.json else show, cancel=token, sources=args.source)
+                         on_token=None if args.json else show, cancel=token, sources=sources)
     if args.json:
         sys.stdout.write(json.dumps(_answer_json(answer), ensure_ascii=False) + "\n")
         return answer
@@ -184,10 +188,15 @@ def cmd_models(args: argparse.Namespace) -> int:
         if not args.target:
             raise SillokError("`sillok models add PATH`: give the .gguf file to add")
         e = registry.add(args.target)
-        _out(args, {"added": e.__dict__}, f"added {e.name} ({e.architecture}, {e.size_bytes / 1e6:.0f} MB): {e.path}")
+        _out(args, {"added": e.__dict__}, f"added {Path(e.path).name} ({e.architecture}, {e.size_bytes / 1e6:.0f} MB): {e.path}")
         return EXIT_OK
     if args.action == "download":
         spec = _recommended(RECOMMENDED, args.target)
+        from sillok.models.recommend import noncommercial
+
+        if noncommercial(spec) and not args.accept_licence:  # as in the window: never on one command
+            raise SillokError(f"{spec.name} is published under {spec.license!r}, which does not allow commercial "
+                              "use; check that your office's use is permitted, then add --accept-licence")
         path = download(spec, settings.home / "models", progress=None if args.json else _progress)
         if not args.json:
             sys.stderr.write("\n")
@@ -201,7 +210,8 @@ def cmd_models(args: argparse.Namespace) -> int:
     print("installed:")
     for e in installed:
         state = f"error: {e.error}" if e.error else f"{e.architecture}, {e.size_bytes / 1e6:.0f} MB"
-        print(f"  [{e.source}] {e.name} ({state}) {e.path}")
+        tag = f", GGUF name “{e.name}”" if e.name != Path(e.path).stem else ""
+        print(f"  [{e.source}] {Path(e.path).name} ({state}{tag}) {e.path}")
     print("recommended (`sillok models download NAME`):")
     for m in RECOMMENDED:
         print(f"  {m.name}: {m.quant}, {m.size_gb} GB, ~{m.ram_gb} GB RAM, {m.license}; {m.languages}. {m.notes}")

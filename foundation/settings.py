@@ -123,6 +123,15 @@ class Settings(BaseSettings):
     def user_file(self) -> Path:
         return self.home / USER_FILE
 
+    def user_values(self) -> dict[str, Any]:
+        """What the user's own settings file holds (empty when it is missing or unreadable)."""
+        from sillok.foundation.errors import SillokError
+
+        try:
+            return _read_json(self.user_file)
+        except SillokError:
+            return {}
+
     def save_user_values(self, values: dict[str, Any]) -> None:
         """Persist values the person chose (window settings) into the user file, keeping others."""
         self.home.mkdir(parents=True, exist_ok=True)

@@ -145,6 +145,10 @@ class CollectionIndex(Protocol):
         """Chunks by their chunk id (a hit's or a citation's), those that exist."""
         ...
 
+    def sample_texts(self, n: int) -> list[str]:
+        """Up to `n` chunk texts (to tell the collection's language)."""
+        ...
+
     def texts_of(self, sources: Sequence[str]) -> list[str]:
         """The chunk texts of these sources (to scrub answers that quote them before removal)."""
         ...

@@ -144,6 +144,12 @@ class LocalIndex:
                                          [self.cid, *chunk_ids]).fetchall()
         return {c.chunk_id: c for c in self.chunks([r[0] for r in rows]).values()}
 
+    def sample_texts(self, n: int) -> list[str]:
+        with self.store._lock:
+            rows = self.store.db.execute("SELECT text FROM chunks WHERE collection_id=? ORDER BY rowid LIMIT ?",
+                                         (self.cid, n))
+            return [r[0] for r in rows]
+
     def texts_of(self, sources: Sequence[str]) -> list[str]:
         if not sources:
             return []

@@ -283,6 +283,11 @@ class OfficeIndex:
     def passages(self, chunk_ids: Sequence[str]) -> dict[str, Chunk]:
         return OfficeReader(self, {}).chunks(chunk_ids)  # the record id is the chunk id
 
+    def sample_texts(self, n: int) -> list[str]:
+        with talking(self.client):
+            res = self.records.get(limit=n, include=["metadatas"])
+        return [str((m or {}).get("text", "")) for m in res["metadatas"] or []]
+
     def texts_of(self, sources: Sequence[str]) -> list[str]:
         return []  # the chunk texts live on the server; answers quoting them are scrubbed by citation only
 

@@ -44,10 +44,12 @@ def download(
         resp = urllib.request.urlopen(req, timeout=timeout)  # noqa: S310 - https/http URL built above
     except urllib.error.HTTPError as e:
         if e.code != 416:  # 416: the .part already holds the whole file
-            raise SillokError(f"download of {spec.filename} failed: HTTP {e.code} from {url}") from None
+            why = {401: "the server asks for a login", 403: "the server refused access",
+                   404: "the file is not on the server"}.get(e.code, "the server answered with an error")
+            raise SillokError(f"download of {spec.filename} failed: {why} (HTTP {e.code}, {url})") from None
         resp = None
     except (urllib.error.URLError, OSError) as e:
-        raise SillokError(f"download of {spec.filename} failed: {e} ({url})") from None
+        raise SillokError(f"download of {spec.filename} failed: {_why(e)} ({url})") from None
     if resp is not None:
         with resp:
             if resp.status != 206:
@@ -73,6 +75,25 @@ def download(
     validate_gguf(part)
     os.replace(part, final)
     return final
+
+
+def _why(e: BaseException) -> str:
+    """A person's words for a network failure (not "<urlopen error [Errno -2] …>")."""
+    import socket
+    import ssl
+
+    reason = getattr(e, "reason", e)
+    if isinstance(reason, socket.gaierror):
+        return "no internet connection (the server's name could not be looked up)"
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return "the server did not answer in time"
+    if isinstance(reason, ConnectionRefusedError):
+        return "the connection was refused"
+    if isinstance(reason, ssl.SSLError):
+        return "the secure connection failed (a proxy or firewall may be in the way)"
+    if isinstance(reason, ConnectionError):
+        return "the connection was interrupted"
+    return f"network error ({reason})"
 
 
 def _sha256(path: Path) -> str:

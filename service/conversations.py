@@ -162,6 +162,32 @@ class Conversations:
         with self._lock:
             self._db.close()
 
+    # -- collections ---------------------------------------------------------------------------
+    def count(self, collection: str) -> int:
+        return int(self._q("SELECT COUNT(*) FROM conversations WHERE collection = ?", (collection,))[0][0])
+
+    def rename_collection(self, old: str, new: str) -> int:
+        """Conversations follow their collection's new name; returns how many moved."""
+        with self._lock:
+            return self._db.execute("UPDATE conversations SET collection = ? WHERE collection = ?", (new, old)).rowcount
+
+    def delete_collection(self, collection: str) -> int:
+        """Delete every conversation of ``collection`` (turns first), then take the freed pages off the
+        disk (secure_delete is on; the WAL is checkpointed). Returns how many were deleted."""
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("DELETE FROM turns WHERE conversation_id IN (SELECT id FROM conversations WHERE "
+                           "collection = ?)", (collection,))
+                n = db.execute("DELETE FROM conversations WHERE collection = ?", (collection,)).rowcount
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return int(n)
+
     def _info(self, r: sqlite3.Row) -> ConversationInfo:
         return ConversationInfo(r["id"], self.box.open(r["title"]), r["collection"], r["created"], r["updated"],
                                 r["n"])

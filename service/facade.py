@@ -157,6 +157,31 @@ class Sillok:
         out += [DocumentInfo(f.source, "", f.status, 0, 0, when(f.at), f.reason) for f in index.failures()]
         return sorted(out, key=lambda d: d.source)
 
+    def resolve_sources(self, collection: str, given: list[str] | None) -> list[str] | None:
+        """`--source` as people type it: a path (absolute, or relative to the current folder), or the bare
+        file name of a document in the collection. SillokError when a name matches none or several."""
+        if not given:
+            return None
+        out: list[str] = []
+        known: list[str] | None = None
+        for raw in given:
+            p = Path(raw).expanduser()
+            if p.exists():
+                out.append(str(p.resolve()))
+                continue
+            if known is None:
+                known = [d.source for d in self.documents(collection)]
+            tail = raw.replace("\\", "/").strip("/")
+            matches = [s for s in known if s == raw or s.replace("\\", "/").endswith("/" + tail)]
+            if not matches:
+                raise SillokError(f"--source {raw!r}: no such file, and no document of collection {collection!r} "
+                                  "is named so (`sillok documents` lists them)")
+            if len(matches) > 1:
+                raise SillokError(f"--source {raw!r} names {len(matches)} documents: " + ", ".join(matches[:5])
+                                  + "; give more of the path")
+            out.append(matches[0])
+        return out
+
     def pages(self, source: str) -> list[Page]:
         """A document's pages as the index saw them (so cited offsets line up in the viewer)."""
         from sillok.ingest.loaders import load

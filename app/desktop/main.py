@@ -13,7 +13,6 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 
 def process_age_s() -> float:
@@ -41,14 +40,6 @@ def rss_mb() -> float:
     return 0.0
 
 
-def user_values(settings: Any) -> dict[str, Any]:
-    try:
-        data = json.loads(settings.user_file.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sillok-desktop", description="Sillok — the desktop window")
     parser.add_argument("--data-dir", type=Path, help="data folder (default: the OS user data folder)")
@@ -57,6 +48,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:  # Qt aborts the process when its platform plugin cannot load
+        from sillok.app.desktop.platform_check import prepare
+
+        problem = prepare()
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
 
     from sillok.app.desktop.i18n import install_language
     from sillok.app.desktop.window import MainWindow
@@ -74,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 
         QMessageBox.critical(None, "Sillok", str(e))
         return 2
-    prefs = user_values(settings)
+    prefs = settings.user_values()
     language = install_language(args.lang or prefs.get("ui_language", ""))
     if isinstance(prefs.get("ui_font_pt"), int | float):
         font = app.font()
@@ -82,9 +81,12 @@ def main(argv: list[str] | None = None) -> int:
         app.setFont(font)
     window = MainWindow(settings, flags, language)
     window.show()
+    if not os.environ.get("SILLOK_EXIT_AFTER_SHOW"):  # once per data folder: what the bundled model can do
+        QTimer.singleShot(0, window.first_run)
     if os.environ.get("SILLOK_EXIT_AFTER_SHOW"):
         def report() -> None:
             print(json.dumps({"visible_s": round(process_age_s(), 3), "rss_mb": round(rss_mb(), 1),
+                              "platform": app.platformName(),
                               "heavy_modules": sorted(m for m in ("torch", "chromadb", "llama_cpp",
                                                                   "sentence_transformers") if m in sys.modules)}),
                   flush=True)

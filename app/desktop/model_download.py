@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from sillok.app.desktop.i18n import tr
+from sillok.app.desktop.reasons import reason_text
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import Cancelled, SillokError
 from sillok.models.catalogue import RECOMMENDED, RecommendedModel
@@ -60,7 +62,8 @@ class DownloadDialog(QDialog):
     downloaded = Signal(str)
 
     def __init__(self, models_dir: Path, parent: QWidget | None = None,
-                 models: list[RecommendedModel] | None = None, base_url: str | None = None) -> None:
+                 models: list[RecommendedModel] | None = None, base_url: str | None = None,
+                 select: RecommendedModel | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Download a model"))
         self.models_dir, self.base_url = Path(models_dir), base_url
@@ -82,7 +85,7 @@ class DownloadDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
         if self.models:
-            self.table.selectRow(0)
+            self.table.selectRow(self.models.index(select) if select in self.models else 0)
         note = QLabel(tr("Sillok connects to the internet only for the download you start here. "
                          "Files go to {0}.").format(self.models_dir))
         note.setWordWrap(True)
@@ -111,7 +114,7 @@ class DownloadDialog(QDialog):
 
     def start(self) -> None:
         spec = self.selected()
-        if spec is None or self.fetch is not None:
+        if spec is None or self.fetch is not None or not self.licence_accepted(spec):
             return
         self.fetch = _Fetch(spec, self.models_dir, self.base_url)
         self.fetch.progress.connect(self._progress)
@@ -121,6 +124,23 @@ class DownloadDialog(QDialog):
         self.cancel_btn.setEnabled(True)
         self.status.setText(tr("Downloading {0}…").format(spec.filename))
         self.fetch.start()
+
+    def licence_accepted(self, spec: RecommendedModel) -> bool:
+        """A non-commercial licence is confirmed before anything is fetched (never on one click)."""
+        from sillok.models.recommend import noncommercial
+
+        if not noncommercial(spec):
+            return True
+        answer = QMessageBox.question(
+            self, tr("Licence"),
+            tr("{0} is published under “{1}”: use for commercial purposes is not allowed. A law or medical "
+               "office must check that its use is permitted before using it.\n\nDownload it anyway?").format(
+                spec.name, spec.license),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            self.status.setText(tr("Not downloaded: the licence was not accepted."))
+            return False
+        return True
 
     def stop(self) -> None:
         if self.fetch is not None:
@@ -150,7 +170,7 @@ class DownloadDialog(QDialog):
 
     def _failed(self, reason: str) -> None:
         self._finish()
-        self.status.setText(reason)
+        self.status.setText(reason_text(reason))
 
     def reject(self) -> None:
         """Closing cancels a running download (the .part file stays for a resume)."""

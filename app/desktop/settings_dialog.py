@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -235,8 +236,10 @@ class SettingsDialog(QDialog):
         for e in self.registry.list():
             if e.source == "default":
                 continue
-            label = f"{e.name} ({e.size_bytes / 2**30:.1f} GB)" + (f" — {tr('unusable')}" if e.error else "")
+            # the file name, which people chose and recognise; the GGUF's training tag goes to the tooltip
+            label = f"{Path(e.path).name} ({e.size_bytes / 2**30:.1f} GB)" + (f" — {tr('unusable')}" if e.error else "")
             self.model.addItem(label, e.path)
+            self.model.setItemData(self.model.count() - 1, e.error or e.name, Qt.ItemDataRole.ToolTipRole)
         if current != "default" and self.model.findData(current) < 0:
             self.model.addItem(Path(current).name, current)
         self.model.setCurrentIndex(max(0, self.model.findData(current)))

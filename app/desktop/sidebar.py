@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -19,25 +21,39 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from sillok.app.desktop.doc_model import (
+    ADDED,
+    NAME,
+    PAGES,
+    PASSAGES,
+    SOURCE_ROLE,
+    STATUS,
+    DocumentModel,
+)
 from sillok.app.desktop.i18n import tr
 
 ROLE = Qt.ItemDataRole.UserRole
 
 
-def status_text(status: str, reason: str = "") -> str:
-    if status == "indexed":
-        return tr("indexed")
-    if status == "needs_ocr":
-        return tr("needs OCR")
-    if status == "failed":
-        return tr("failed") + (f": {reason}" if reason else "")
-    return status
+def count_text(n: int, one: str, many: str) -> str:
+    return (one if n == 1 else many).format(n)
+
+
+def open_in_system_viewer(parent: QWidget, source: str) -> bool:
+    """Open ``source`` with the system's viewer; say so when that is not possible."""
+    if not Path(source).is_file():
+        QMessageBox.warning(parent, tr("Open in system viewer"), tr("The file is no longer there: {0}").format(source))
+        return False
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(source)):
+        QMessageBox.warning(parent, tr("Open in system viewer"),
+                            tr("No program on this computer opens {0}; open it from its folder.").format(Path(source).name))
+        return False
+    return True
 
 
 def _section(title: QLabel, *buttons: QPushButton) -> QHBoxLayout:
@@ -52,8 +68,8 @@ class Sidebar(QWidget):
     collectionSelected = Signal(str)  # noqa: N815
     createCollection = Signal(str)  # noqa: N815
     renameCollection = Signal(str, str)  # noqa: N815
-    deleteCollection = Signal(str)  # noqa: N815
-    removeDocument = Signal(str)  # noqa: N815
+    deleteCollection = Signal(str, bool)  # noqa: N815 - name, keep its conversations
+    removeDocuments = Signal(list)  # noqa: N815 - sources (confirmed)
     reindexDocument = Signal(str)  # noqa: N815
     conversationSelected = Signal(str)  # noqa: N815
     newConversation = Signal()  # noqa: N815
@@ -74,22 +90,31 @@ class Sidebar(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.setAcceptDrops(False)
         self.filter.textChanged.connect(self._apply_filter)
-        self.docs = QTreeWidget()
-        self.docs.setRootIsDecorated(False)
-        self.docs.setColumnCount(5)
+        self.model = DocumentModel(self)
+        self.docs = QTableView()
+        self.docs.setModel(self.model)
         self.docs.setSortingEnabled(True)
-        head = self.docs.header()
+        self.docs.sortByColumn(NAME, Qt.SortOrder.AscendingOrder)  # A→Z
+        self.docs.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.docs.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.docs.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.docs.setShowGrid(False)
+        self.docs.setWordWrap(False)
+        self.docs.verticalHeader().hide()
+        self.docs.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.docs.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.docs.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        head = self.docs.horizontalHeader()
         head.setStretchLastSection(False)
-        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # The file name is what people scan for: give it the room, keep the rest narrow (the full
-        # status reason and the exact date are in the tooltip).
-        head.setMinimumSectionSize(36)
-        for col, width in ((1, 72), (2, 40), (3, 44), (4, 84)):  # 84: "2026-11-23" whole
-            head.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            self.docs.setColumnWidth(col, width)
+        head.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+        head.setMinimumSectionSize(30)
         self.docs.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.docs.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.docs.customContextMenuRequested.connect(self._doc_menu)
+        self.docs.doubleClicked.connect(lambda i: open_in_system_viewer(self, i.data(SOURCE_ROLE)))
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.docs)
+        delete.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        delete.activated.connect(self.remove_selected)
         self.new_conv_btn = QPushButton()
         self.new_conv_btn.clicked.connect(self.newConversation)
         self.convs = QListWidget()
@@ -130,7 +155,29 @@ class Sidebar(QWidget):
         self.new_conv_btn.setText(tr("New"))
         self.new_conv_btn.setToolTip(tr("Start a new conversation"))
         self.filter.setPlaceholderText(tr("Filter documents (Ctrl+F)"))
-        self.docs.setHeaderLabels([tr("Name"), tr("Status"), tr("Pages"), tr("Chunks"), tr("Added")])
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 4)
+        self._fit_columns()
+
+    def set_compact(self, compact: bool) -> None:
+        """Narrow window: the status column shows its icon only (the word and the reason in its tooltip),
+        so the file names keep the room."""
+        if compact != self.model.compact:
+            self.model.compact = compact
+            self.model.layoutChanged.emit()
+            self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Whole words: the status column as wide as its longest word plus the icon, the date whole."""
+        fm = self.docs.fontMetrics()
+        pad = 18
+        status = max(fm.horizontalAdvance(w) for w in (tr("indexed"), tr("needs OCR"), tr("failed"), tr("Status")))
+        widths = {STATUS: 30 if self.model.compact else status + pad + 20, PAGES: fm.horizontalAdvance(tr("Pages")) + pad,
+                  PASSAGES: fm.horizontalAdvance(tr("Passages")) + pad}
+        # The name needs the room: the date the document was added is in the name's tooltip.
+        self.docs.setColumnHidden(ADDED, True)
+        for col, width in widths.items():
+            self.docs.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.docs.setColumnWidth(col, width)
 
     # -- data ---------------------------------------------------------------------------------------
     @property
@@ -144,28 +191,23 @@ class Sidebar(QWidget):
         for c in infos:
             item = QListWidgetItem(f"{c.name}  ({c.documents})")
             item.setData(ROLE, c.name)
-            item.setToolTip(tr("{0} documents, {1} passages").format(c.documents, c.chunks))
+            item.setToolTip(count_text(c.documents, tr("{0} document"), tr("{0} documents")) + ", "
+                            + count_text(c.chunks, tr("{0} passage"), tr("{0} passages")))
             self.collections.addItem(item)
             if c.name == current:
                 self.collections.setCurrentItem(item)
         self.collections.blockSignals(False)
 
     def set_documents(self, docs: list[Any]) -> None:
-        self.docs.setSortingEnabled(False)
-        self.docs.clear()
-        for d in docs:
-            name = Path(d.source).name
-            item = QTreeWidgetItem([name, status_text(d.status, d.reason), str(d.pages or ""),
-                                    str(d.chunks or ""), d.added[:10]])
-            item.setData(0, ROLE, d.source)
-            item.setToolTip(0, d.title or d.source)
-            item.setToolTip(1, d.reason or status_text(d.status))
-            if d.status != "indexed":
-                item.setForeground(1, Qt.GlobalColor.darkRed)
-            self.docs.addTopLevelItem(item)
-        self.docs.setSortingEnabled(True)
-        self.docs.setColumnWidth(1, 72)  # the full reason is in the tooltip
-        self._apply_filter(self.filter.text())
+        self.model.set_documents(docs)
+
+    def document_rows(self) -> list[list[str]]:
+        """The rows as shown (filtered, sorted): name, status, pages, passages, added (tests, bench)."""
+        p = self.model
+        return [[p.index(r, c).data() or "" for c in range(5)] for r in range(p.rowCount())]
+
+    def selected_sources(self) -> list[str]:
+        return [i.data(SOURCE_ROLE) for i in self.docs.selectionModel().selectedRows(NAME)]
 
     def set_conversations(self, convs: list[tuple[str, str, str]], current: str | None) -> None:
         """``convs``: (id, title, when) newest first."""
@@ -179,11 +221,7 @@ class Sidebar(QWidget):
                 self.convs.setCurrentItem(item)
 
     def _apply_filter(self, text: str) -> None:
-        needle = text.strip().lower()
-        for i in range(self.docs.topLevelItemCount()):
-            item = self.docs.topLevelItem(i)
-            hay = f"{item.text(0)} {item.text(1)} {item.data(0, ROLE)}".lower()
-            item.setHidden(bool(needle) and needle not in hay)
+        self.model.set_needle(text)
 
     # -- actions ------------------------------------------------------------------------------------
     def _on_collection(self, item: QListWidgetItem | None, _prev: Any = None) -> None:
@@ -208,26 +246,46 @@ class Sidebar(QWidget):
 
     def _delete(self) -> None:
         name = self.current_collection
-        if name and self.confirm(tr("Delete collection"),
-                                 tr("Delete the collection “{0}” and its index? Your files are not touched.")
-                                 .format(name)):
-            self.deleteCollection.emit(name)
+        if not name:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, tr("Delete collection"),
+                          tr("Delete the collection “{0}”, its index and its {1} conversation(s)? "
+                             "Your files are not touched.").format(name, self.convs.count()),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        keep = QCheckBox(tr("Keep its conversations (filed apart, under no collection)"))
+        box.setCheckBox(keep)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        self.delete_box = box  # tests answer it
+        if box.exec() == QMessageBox.StandardButton.Yes:
+            self.deleteCollection.emit(name, keep.isChecked())
 
     def confirm(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(self, title, text)
         return answer == QMessageBox.StandardButton.Yes
 
-    def _doc_menu(self, pos: QPoint) -> None:
-        item = self.docs.itemAt(pos)
-        if item is None:
+    def remove_selected(self, sources: list[str] | None = None) -> None:
+        """Ask, then remove the documents from the collection (Delete key, context menu)."""
+        sources = sources if sources is not None else self.selected_sources()
+        if not sources:
             return
-        source = item.data(0, ROLE)
+        names = ", ".join(Path(s).name for s in sources[:3]) + (" …" if len(sources) > 3 else "")
+        text = count_text(len(sources), tr("Remove {0} document from the collection?"),
+                          tr("Remove {0} documents from the collection?"))
+        if self.confirm(tr("Remove documents"), text + "\n" + names + "\n\n" +
+                        tr("The files stay where they are; answers that quoted them show “[document removed]”.")):
+            self.removeDocuments.emit(list(sources))
+
+    def _doc_menu(self, pos: QPoint) -> None:
+        index = self.docs.indexAt(pos)
+        if not index.isValid():
+            return
+        source = index.data(SOURCE_ROLE)
+        chosen = self.selected_sources() if source in self.selected_sources() else [source]
         menu = QMenu(self)
         menu.addAction(tr("Re-index"), lambda: self.reindexDocument.emit(source))
-        menu.addAction(tr("Remove from collection"), lambda: self.removeDocument.emit(source))
+        menu.addAction(tr("Remove from collection…"), lambda: self.remove_selected(chosen))
         menu.addSeparator()
-        menu.addAction(tr("Open in system viewer"),
-                       lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(source)))
+        menu.addAction(tr("Open in system viewer"), lambda: open_in_system_viewer(self, source))
         menu.exec(self.docs.viewport().mapToGlobal(pos))
 
     def _conv_menu(self, pos: QPoint) -> None:

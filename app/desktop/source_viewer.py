@@ -23,10 +23,13 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTextBrowser,
     QTextEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +37,7 @@ from PySide6.QtWidgets import (
 from sillok.app.desktop.i18n import tr
 
 HIGHLIGHT = QColor(255, 230, 120)
+ZOOM_STEPS = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0)
 
 
 def find_phrase(page_text: str, quote: str, longest: int = 16, shortest: int = 3) -> str:
@@ -77,12 +81,31 @@ class SourceViewer(QWidget):
         self._pages_layout: list[tuple[int | None, str]] = []
         self.header = QLabel()
         self.header.setWordWrap(True)
+        # A long file name must not widen the pane (it would squeeze the chat): it wraps or is cut.
+        self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.open_btn = QPushButton()
         self.open_btn.setEnabled(False)
         self.open_btn.clicked.connect(self._open_clicked)
+        self.fit_btn, self.zoom_out_btn, self.zoom_in_btn = QToolButton(), QToolButton(), QToolButton()
+        self.fit_btn.setCheckable(True)
+        self.fit_btn.setChecked(True)
+        self.fit_btn.clicked.connect(self.fit_width)
+        self.zoom_out_btn.setText("−")
+        self.zoom_in_btn.setText("+")
+        self.zoom_out_btn.clicked.connect(lambda: self.zoom(-1))
+        self.zoom_in_btn.clicked.connect(lambda: self.zoom(1))
+        self.zoom_label = QLabel()
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
         top.addWidget(self.open_btn)
+        zoom_row = QHBoxLayout()
+        for w in (self.fit_btn, self.zoom_out_btn, self.zoom_label, self.zoom_in_btn):
+            zoom_row.addWidget(w)
+        zoom_row.addStretch(1)
+        self.zoom_bar = QWidget()
+        self.zoom_bar.setLayout(zoom_row)
+        zoom_row.setContentsMargins(0, 0, 0, 0)
+        self.zoom_bar.hide()
         self.mask_note = QLabel()
         self.mask_note.setWordWrap(True)
         self.mask_note.setObjectName("maskNote")
@@ -116,6 +139,7 @@ class SourceViewer(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(top)
+        lay.addWidget(self.zoom_bar)
         lay.addWidget(self.mask_bar)
         lay.addWidget(self.stack, 1)
         self._pdf_as_text = False
@@ -123,6 +147,10 @@ class SourceViewer(QWidget):
 
     def retranslate(self) -> None:
         self.open_btn.setText(tr("Open in system viewer"))
+        self.fit_btn.setText(tr("Fit width"))
+        self.zoom_in_btn.setToolTip(tr("Zoom in"))
+        self.zoom_out_btn.setToolTip(tr("Zoom out"))
+        self._zoom_label()
         self.placeholder.setText(tr("Click a citation such as [1] in an answer to see the passage here."))
         self.reveal_btn.setText(tr("Reveal"))
         self.reveal_btn.setToolTip(tr("Show this document with its identifiers in full, in this view only "
@@ -187,6 +215,8 @@ class SourceViewer(QWidget):
             self.show_message(tr("Cannot open {0}").format(self.path.name))
             return False
         self.stack.setCurrentWidget(self.pdf_view)
+        self.zoom_bar.show()
+        self._zoom_label()
         idx = max(0, min((page or 1) - 1, self.pdf_doc.pageCount() - 1))
         self._want_page = idx
         self.highlight = find_phrase(self.pdf_doc.getAllText(idx).text(), quote)
@@ -216,6 +246,59 @@ class SourceViewer(QWidget):
         if self.stack.currentWidget() is self.pdf_view:
             return self.pdf_view.pageNavigator().currentPage() + 1
         return self.page
+
+    # -- zoom (PDF) ----------------------------------------------------------------------------------
+    def fit_width(self) -> None:
+        self.fit_btn.setChecked(True)
+        self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self._zoom_label()
+        self._keep_place()
+
+    def zoom(self, step: int) -> None:
+        """One step along ZOOM_STEPS from the zoom shown now (fit-to-width included)."""
+        now = self.zoom_factor
+        if step > 0:
+            target = next((z for z in ZOOM_STEPS if z > now + 0.01), ZOOM_STEPS[-1])
+        else:
+            target = next((z for z in reversed(ZOOM_STEPS) if z < now - 0.01), ZOOM_STEPS[0])
+        self.fit_btn.setChecked(False)
+        self.pdf_view.setZoomMode(QPdfView.ZoomMode.Custom)
+        self.pdf_view.setZoomFactor(target)
+        self._zoom_label()
+        self._keep_place()
+
+    def _keep_place(self) -> None:
+        """After a zoom, bring the cited passage (or the page shown) back into view."""
+        page = self.pdf_view.pageNavigator().currentPage()
+
+        def back() -> None:
+            i = self.pdf_view.currentSearchResultIndex()
+            if self.highlight_selected and 0 <= i < self.search.rowCount(QModelIndex()):
+                link = self.search.resultAtIndex(i)
+                loc = link.location()
+                # the passage a little below the top edge, at the left margin of the page
+                self.pdf_view.pageNavigator().jump(link.page(), QPointF(0, max(0.0, loc.y() - 40)), 0)
+            else:
+                self.pdf_view.pageNavigator().jump(page, QPointF(0, 0), 0)
+
+        QTimer.singleShot(0, self, back)
+
+    @property
+    def zoom_factor(self) -> float:
+        """The scale the page is drawn at now (in fit-to-width: page width to viewport width)."""
+        if self.pdf_view.zoomMode() == QPdfView.ZoomMode.Custom or self.pdf_doc.pageCount() == 0:
+            return self.pdf_view.zoomFactor()
+        page_pt = self.pdf_doc.pagePointSize(max(0, self.pdf_view.pageNavigator().currentPage())).width()
+        px = page_pt / 72 * self.logicalDpiX()
+        return max(0.1, (self.pdf_view.viewport().width() - 12) / px) if px else 1.0
+
+    def _zoom_label(self) -> None:
+        fit = self.pdf_view.zoomMode() == QPdfView.ZoomMode.FitToWidth
+        self.zoom_label.setText(f"{round(self.zoom_factor * 100)}%" + (f" ({tr('fit')})" if fit else ""))
+
+    def resizeEvent(self, e: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(e)
+        self._zoom_label()
 
     # -- text ---------------------------------------------------------------------------------------
     def show_text(self, path: str | Path, pages: list[Any], page: int | None, quote: str,
@@ -268,6 +351,7 @@ class SourceViewer(QWidget):
 
     # -- common -------------------------------------------------------------------------------------
     def _set_path(self, path: str | Path, page: int | None) -> None:
+        self.zoom_bar.hide()
         self.path, self.page = Path(path), page
         self.highlight, self.highlight_selected, self._span = "", False, None
         self.masked = self.revealed = self._pdf_as_text = False
@@ -278,12 +362,33 @@ class SourceViewer(QWidget):
     def show_message(self, text: str) -> None:
         self.placeholder.setText(text)
         self.stack.setCurrentWidget(self.placeholder)
+        self.zoom_bar.hide()
+
+    def clear(self) -> None:
+        """Back to the hint: the conversation, collection or document the pane belonged to is gone."""
+        self.search.setSearchString("")
+        self.pdf_doc.close()
+        self.text_view.clear()
+        self.path, self.page, self.highlight, self.highlight_selected = None, None, "", False
+        self.open_btn.setEnabled(False)
+        self.header.setToolTip("")
+        self.retranslate()
+        self.show_message(tr("Click a citation such as [1] in an answer to see the passage here."))
 
     def release(self) -> None:
         """Detach the PDF parts (window close): no search or paint may run on a closing document."""
         self.search.setSearchString("")
         self.pdf_doc.close()
 
-    def open_external(self) -> None:
-        if self.path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path)))
+    def open_external(self) -> bool:
+        """Open the document in the system's viewer; say so when that fails (no silent failure)."""
+        if self.path is None:
+            return False
+        if not self.path.is_file():
+            QMessageBox.warning(self, tr("Open in system viewer"), tr("The file is no longer there: {0}").format(self.path))
+            return False
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path))):
+            QMessageBox.warning(self, tr("Open in system viewer"),
+                                tr("No program on this computer opens {0}; open it from its folder.").format(self.path.name))
+            return False
+        return True

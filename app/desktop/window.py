@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -19,21 +18,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sillok.app.desktop import exports, jobs
+from sillok.app.desktop import jobs
 from sillok.app.desktop.chat_view import ChatView, Turn
 from sillok.app.desktop.i18n import install_language, tr
 from sillok.app.desktop.ingest_panel import IngestPanel
+from sillok.app.desktop.reasons import reason_text
+from sillok.app.desktop.search_view import CenterPane, SearchView
 from sillok.app.desktop.sidebar import Sidebar
 from sillok.app.desktop.source_viewer import SourceViewer
+from sillok.app.desktop.window_ingest import IngestMixin
+from sillok.app.desktop.window_layout import LayoutMixin
+from sillok.app.desktop.window_matters import MattersMixin
+from sillok.app.desktop.window_menus import MenusMixin
 from sillok.app.desktop.workers import Worker
-from sillok.foundation.errors import SillokError
 
 
-def local_paths(mime: QMimeData) -> list[str]:
-    return [u.toLocalFile() for u in mime.urls() if u.isLocalFile() and u.toLocalFile()]
-
-
-class MainWindow(QMainWindow):
+class MainWindow(IngestMixin, MattersMixin, LayoutMixin, MenusMixin, QMainWindow):
     def __init__(self, settings: Any, flags: dict[str, Any] | None = None, language: str = "en") -> None:
         super().__init__()
         self.settings, self._flags, self.language = settings, dict(flags or {}), language
@@ -42,19 +42,21 @@ class MainWindow(QMainWindow):
         self.status_info: dict[str, Any] = {}
         self._closing = False
         self._ask_job: Any = None
-        self._ingest_job: Any = None
-        self._queued_paths: list[str] = []
         self._shown: Any = None  # the citation the source pane shows
         self.worker = Worker(self._make_service, jobs.close)
         self.worker.busyChanged.connect(self._busy)
 
         self.sidebar, self.chat, self.viewer = Sidebar(), ChatView(), SourceViewer()
+        self.search_view = SearchView()
+        self.center = CenterPane(self.chat, self.search_view)  # Ask | Search
         self.ingest_panel = IngestPanel()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        for w in (self.sidebar, self.chat, self.viewer):
+        for w in (self.sidebar, self.center, self.viewer):
             self.splitter.addWidget(w)
-        self.splitter.setSizes([400, 560, 440])
+        self.splitter.setSizes([360, 560, 440])
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self._init_layout()
         central = QWidget()
         lay = QVBoxLayout(central)
         lay.setContentsMargins(2, 2, 2, 2)
@@ -64,6 +66,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         self._connect()
+        self._init_ingest()
         self.setAcceptDrops(True)
         self.resize(1400, 860)
         self.retranslate()
@@ -90,41 +93,11 @@ class MainWindow(QMainWindow):
                 w.setStyleSheet("padding: 0 6px; border-left: 1px solid palette(mid)")
             sb.addPermanentWidget(w)
 
-    def _build_menus(self) -> None:
-        def act(slot: Any, keys: Any = None) -> QAction:
-            a = QAction(self)
-            a.triggered.connect(slot)
-            if keys is not None:
-                a.setShortcut(QKeySequence(keys))
-            return a
-
-        self.act_add = act(self.add_documents, QKeySequence.StandardKey.Open)
-        self.act_add_folder = act(self.add_folder)
-        self.act_export = act(lambda: self.export_answer(len(self.chat.turns) - 1))
-        self.act_export_conv = act(lambda: self.export_conversation())
-        self.act_copy = act(lambda: self.copy_answer(len(self.chat.turns) - 1))
-        self.act_settings = act(self.open_settings, QKeySequence.StandardKey.Preferences)
-        self.act_quit = act(self.close, QKeySequence.StandardKey.Quit)
-        self.act_bigger = act(lambda: self.zoom(1), QKeySequence("Ctrl+="))
-        self.act_smaller = act(lambda: self.zoom(-1), QKeySequence("Ctrl+-"))
-        self.act_about = act(self.about)
-        self.menu_file, self.menu_view, self.menu_help = (self.menuBar().addMenu("") for _ in range(3))
-        for a in (self.act_add, self.act_add_folder, None, self.act_copy, self.act_export, self.act_export_conv,
-                  None, self.act_settings, None, self.act_quit):
-            self.menu_file.addAction(a) if a else self.menu_file.addSeparator()
-        self.menu_view.addActions([self.act_bigger, self.act_smaller])
-        self.menu_help.addAction(self.act_about)
-        QShortcut(QKeySequence("Ctrl++"), self, lambda: self.zoom(1))
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop)
-        QShortcut(QKeySequence.StandardKey.Find, self, self._focus_filter)
-
     def _connect(self) -> None:
         sb, ch = self.sidebar, self.chat
         sb.collectionSelected.connect(self.select_collection)
         sb.createCollection.connect(lambda n: self._run(lambda s, j: s.create_collection(n), select=n))
-        sb.renameCollection.connect(lambda o, n: self._run(lambda s, j: s.rename_collection(o, n), select=n))
-        sb.deleteCollection.connect(lambda n: self._run(lambda s, j: s.delete_collection(n)))
-        sb.removeDocument.connect(lambda p: self._run(lambda s, j, c=self.collection: s.remove(p, c)))
+        self._connect_matters()
         sb.reindexDocument.connect(self.reindex)
         sb.conversationSelected.connect(self.open_conversation)
         sb.newConversation.connect(self.new_conversation)
@@ -134,24 +107,17 @@ class MainWindow(QMainWindow):
         ch.citationClicked.connect(self.show_citation)
         ch.copyRequested.connect(self.copy_answer)
         ch.exportRequested.connect(self.export_answer)
-        self.ingest_panel.cancelRequested.connect(self._cancel_ingest)
+        self.search_view.searchRequested.connect(self.search)
+        self.search_view.hitClicked.connect(self.show_hit)
         self.viewer.on_reveal = self.reveal_shown
         self.viewer.on_open = self.open_shown
 
     def retranslate(self) -> None:
         self.setWindowTitle(f"Sillok — {self.collection}")
-        self.menu_file.setTitle(tr("&File"))
-        self.menu_view.setTitle(tr("&View"))
-        self.menu_help.setTitle(tr("&Help"))
-        for a, text in ((self.act_add, tr("Add documents…")), (self.act_add_folder, tr("Add folder…")),
-                        (self.act_copy, tr("Copy answer")), (self.act_export, tr("Export answer…")),
-                        (self.act_export_conv, tr("Export conversation…")),
-                        (self.act_settings, tr("Settings…")), (self.act_quit, tr("Quit")),
-                        (self.act_bigger, tr("Larger text")), (self.act_smaller, tr("Smaller text")),
-                        (self.act_about, tr("About Sillok"))):
-            a.setText(text)
-        for pane in (self.sidebar, self.chat, self.viewer, self.ingest_panel):
+        self._retranslate_menus()
+        for pane in (self.sidebar, self.chat, self.viewer, self.ingest_panel, self.search_view, self.center):
             pane.retranslate()
+        self._retranslate_layout()
         self._show_status()
         self._update_hint()
 
@@ -189,12 +155,16 @@ class MainWindow(QMainWindow):
         if self._closing or snap is None:
             return
         changed = snap.collection != self.collection
+        if self.snapshot is None:  # first snapshot: the worker is up; catch up with the watched folders
+            self.start_watching()
         self.snapshot, self.collection = snap, snap.collection
         self.sidebar.set_collections(snap.collections, snap.collection)
         self.sidebar.set_documents(snap.documents)
         self.sidebar.set_conversations(snap.conversations, self.conversation_id)
         if changed:
             self.new_conversation()
+            self.viewer.clear()  # the source pane shows nothing of another matter
+            self.search_view.clear()
         self.setWindowTitle(f"Sillok — {self.collection}")
         self._show_status()
         self._update_hint()
@@ -241,6 +211,7 @@ class MainWindow(QMainWindow):
 
     def new_conversation(self) -> None:
         self.conversation_id = None
+        self.viewer.clear()
         self.chat.set_turns([])
         self.sidebar.convs.clearSelection()
 
@@ -294,6 +265,7 @@ class MainWindow(QMainWindow):
     def show_citation(self, c: Any) -> None:
         """The cited passage in the source pane: identifiers masked (text, or a PDF's pages when it
         holds none); `reveal_shown` shows it in full, audited."""
+        self.show_source_pane()
         self._shown = c
         is_pdf = str(c.source).lower().endswith(".pdf") and Path(c.source).is_file()
         if is_pdf and not getattr(self.settings, "mask_identifiers", True):
@@ -351,118 +323,44 @@ class MainWindow(QMainWindow):
                                                       [c.chunk_id], "opened in system viewer"),
                            name="reveal", done=lambda _r: self.viewer.open_external(), error=self.show_error)
 
+    # -- search mode --------------------------------------------------------------------------------
+    def set_mode(self, mode: str) -> None:
+        self.center.set_mode(mode)
+        if self.narrow:
+            self.center_tabs.setCurrentWidget(self.center)
+
+    def search(self, query: str) -> None:
+        coll = self.collection
+        self.worker.submit(lambda s, j: s.search(query, coll, k=20), name="search",
+                           done=lambda hits: self.search_view.set_results(query, hits or []),
+                           error=lambda m: self.search_view.summary.setText(reason_text(m)))
+
+    def show_hit(self, h: Any) -> None:
+        from sillok.foundation.types import Citation
+
+        self.show_citation(Citation(0, h.source, h.page, h.article, h.text, h.chunk_id, h.start, h.end))
+
     def copy_answer(self, i: int) -> None:
         if 0 <= i < len(self.chat.turns):
             QApplication.clipboard().setText(self.chat.markdown_of(i))
             self.statusBar().showMessage(tr("Answer copied"), 3000)
 
-    def export_answer(self, i: int, path: str | None = None) -> None:
-        """One answer as a Word memo with footnotes (.docx) or as Markdown (.md)."""
-        if not 0 <= i < len(self.chat.turns):
-            return
-        if path is None:
-            path = exports.ask_path(self, tr("Export answer"), "answer")
-        if path:
-            self._export([i], path)
-
-    def export_conversation(self, path: str | None = None) -> None:
-        """Every finished answer of this conversation as one memo (.docx) or Markdown file."""
-        done = [i for i, t in enumerate(self.chat.turns) if t.state in ("done", "stopped") and t.text]
-        if not done:
-            return
-        if path is None:
-            path = exports.ask_path(self, tr("Export conversation"), "conversation")
-        if path:
-            self._export(done, path)
-
-    def _export(self, indexes: list[int], path: str) -> None:
-        try:
-            exports.write(self.chat, indexes, path, self.language)
-        except (OSError, SillokError) as e:
-            self.show_error(str(e))
-            return
-        self.statusBar().showMessage(tr("Saved {0}").format(Path(path).name), 5000)
-
-
-    # -- ingest -------------------------------------------------------------------------------------
-    def add_documents(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, tr("Add documents"))
-        if paths:
-            self.add_paths(paths)
-
-    def add_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, tr("Add folder"))
-        if path:
-            self.add_paths([path])
-
-    def add_paths(self, paths: list[str]) -> None:
-        if self._ingest_job is not None:
-            self._queued_paths += paths
-            return
-        coll = self.collection
-        self.ingest_panel.start(coll, paths)
-        self._ingest_job = self.worker.submit(
-            lambda s, j: s.ingest(paths, coll, progress=j.report, cancel=j.cancel), name="ingest",
-            done=self._ingested, error=self._ingest_failed, progress=self.ingest_panel.on_progress)
-
-    def reindex(self, source: str) -> None:
-        coll = self.collection
-        self.ingest_panel.start(coll, [source])
-        self._ingest_job = self.worker.submit(
-            lambda s, j: jobs.reindex(s, j, source, coll), name="reindex",
-            done=self._ingested, error=self._ingest_failed, progress=self.ingest_panel.on_progress)
-
-    def _ingested(self, report: Any) -> None:
-        self._ingest_job = None
-        self.ingest_panel.finish(report)
-        self.refresh()
-        if self._queued_paths:
-            paths, self._queued_paths = self._queued_paths, []
-            self.add_paths(paths)
-
-    def _ingest_failed(self, message: str) -> None:
-        self._ingest_job = None
-        self.ingest_panel.fail(message)
-        self.refresh()
-
-    def _cancel_ingest(self) -> None:
-        self._queued_paths = []
-        if self._ingest_job is not None:
-            self._ingest_job.cancel.cancel()
-
-    def dragEnterEvent(self, e: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
-        if local_paths(e.mimeData()):
-            e.acceptProposedAction()
-
-    dragMoveEvent = dragEnterEvent  # noqa: N815
-
-    def dropEvent(self, e: QDropEvent) -> None:  # noqa: N802 - Qt override
-        if self.handle_drop(e.mimeData()):
-            e.acceptProposedAction()
-
-    def handle_drop(self, mime: QMimeData) -> bool:
-        paths = local_paths(mime)
-        if paths:
-            self.add_paths(paths)
-        return bool(paths)
-
     # -- settings, view, about ----------------------------------------------------------------------
-    def open_settings(self) -> None:
-        from sillok.app.desktop.settings_dialog import SettingsDialog
-
-        dlg = SettingsDialog(self.settings, self.language, self)
-        if dlg.exec():
-            self.apply_settings(dlg.values())
-
     def apply_settings(self, values: dict[str, Any]) -> None:
         """Persist the values, switch the UI language, and rebuild the facade with the new settings."""
         from sillok.foundation.settings import load_settings
 
         self.settings.save_user_values(values)
         self.set_language(values.get("ui_language", self.language))
+        old_home = self.settings.home
         self.settings = load_settings(**self._flags)
         self.status_info = {}
         self.worker.reset_service(self._make_service)
+        if self.settings.home != old_home:  # another data folder: its own watched folders
+            from sillok.service.folders import FolderList
+
+            self.watcher.listed = FolderList(self.settings.home)
+            self.start_watching()
         self.refresh()
 
     def set_language(self, lang: str) -> None:
@@ -470,28 +368,10 @@ class MainWindow(QMainWindow):
             self.language = install_language(lang)
             self.retranslate()  # now, not when the posted LanguageChange event arrives
 
-    def zoom(self, step: int) -> None:
-        font = QApplication.font()
-        size = max(7.0, min(32.0, font.pointSizeF() + step))
-        font.setPointSizeF(size)
-        QApplication.setFont(font)
-        self.settings.save_user_values({"ui_font_pt": size})
-
-    def _focus_filter(self) -> None:
-        self.sidebar.filter.setFocus()
-        self.sidebar.filter.selectAll()
-
-    def about(self) -> None:
-        def done(info: dict[str, Any]) -> None:
-            lines = [f"<b>Sillok {info.get('sillok', '')}</b>", tr("Answers from your own documents, offline.")]
-            lines += [f"{k}: {info.get(k)}" for k in ("data_dir", "embedding_model", "llm_model", "gpu_backend")]
-            QMessageBox.about(self, tr("About Sillok"), "<br>".join(lines))
-
-        self.worker.submit(lambda s, j: s.doctor(), done=done, error=self.show_error)
-
     def closeEvent(self, e: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self._closing = True
         self.stop()
+        self.watcher.stop()
         self.worker.stop()
         self.viewer.release()
         e.accept()

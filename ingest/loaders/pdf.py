@@ -16,6 +16,11 @@ from sillok.foundation.errors import LoadError, NeedsOCR
 from sillok.foundation.types import Document, Page
 
 log = logging.getLogger(__name__)
+# pypdf logs what it tolerates or gives up on ("invalid pdf header", "EOF marker not found") as
+# warnings on its own logger; with no logging set up Python prints them to stderr, ahead of our own line
+# for the same file ("✗ file: corrupt or unreadable PDF"). The reason reaches the person through
+# LoadError; pypdf's own remarks are kept for errors only.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 def _clean(text: str) -> str:

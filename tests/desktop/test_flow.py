@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
+from tests.support.corpus import PDF_PAGES
 from tests.support.paths import shared_path
 from tests.support.pdf import broken_pdf, write_pdf
 
@@ -22,16 +23,6 @@ LONG = 300_000
 needs_answering = pytest.mark.skipif(importlib.util.find_spec("sillok.service.answering") is None,
                                      reason="sillok.service.answering (ask/conversations) not in this build yet")
 
-PDF_PAGES = [
-    ["MASTER SERVICES AGREEMENT", "This agreement is made between Hanbit Clinic and Daon Software.",
-     "Section 1 describes the services: hosting of the patient record system.",
-     "The vendor shall keep all records on servers located in Seoul."],
-    ["Section 7. Termination.", "Either party may terminate this agreement by giving ninety days written notice.",
-     "The vendor must return all patient records within thirty days after termination.",
-     "Fees paid in advance for the remaining term are refunded pro rata."],
-    ["Section 9. Governing law.", "This agreement is governed by the laws of the Republic of Korea.",
-     "Disputes go to the Seoul Central District Court."],
-]
 
 
 @pytest.fixture(scope="module")
@@ -82,10 +73,11 @@ def test_drop_indexes_files_and_names_failures(home, files, make_window, qtbot):
                       "contract.pdf": "indexed", "broken.pdf": "failed"}
     lines = panel_lines(w)
     assert lines[0].startswith("✗ broken.pdf — failed: ")  # failures first, with the reason
-    qtbot.waitUntil(lambda: w.sidebar.docs.topLevelItemCount() == 5, timeout=30_000)
-    rows = {w.sidebar.docs.topLevelItem(i).text(0): w.sidebar.docs.topLevelItem(i) for i in range(5)}
-    assert rows["broken.pdf"].text(1).startswith("failed")
-    assert rows["contract.pdf"].text(1) == "indexed" and rows["contract.pdf"].text(2) == "3"
+    qtbot.waitUntil(lambda: len(w.sidebar.document_rows()) == 5, timeout=30_000)
+    rows = {r[0]: r for r in w.sidebar.document_rows()}
+    assert [r[0] for r in w.sidebar.document_rows()] == sorted(rows, key=str.casefold)  # A→Z
+    assert rows["broken.pdf"][1] == "failed"
+    assert rows["contract.pdf"][1] == "indexed" and rows["contract.pdf"][2] == "3"
     assert "4 documents" in w.size_label.text()
 
     # Dropping a file again reports it as already indexed; the filter box narrows the list.
@@ -93,8 +85,7 @@ def test_drop_indexes_files_and_names_failures(home, files, make_window, qtbot):
     qtbot.waitUntil(lambda: w.ingest_panel.report is not None and not w.ingest_panel.running, timeout=LONG)
     assert panel_lines(w) == ["= memo.md — already indexed"]
     w.sidebar.filter.setText("pmid")
-    visible = [w.sidebar.docs.topLevelItem(i).text(0) for i in range(5) if not w.sidebar.docs.topLevelItem(i).isHidden()]
-    assert sorted(visible) == ["pmid-10135926.txt", "pmid-21166749.txt"]
+    assert [r[0] for r in w.sidebar.document_rows()] == ["pmid-10135926.txt", "pmid-21166749.txt"]
 
 
 def test_pdf_citation_opens_the_cited_page_with_the_quote_highlighted(home, files, make_window, qtbot):

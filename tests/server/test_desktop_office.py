@@ -41,8 +41,7 @@ def ring() -> Iterator[MemoryKeyring]:
 
 
 def rows(w) -> dict[str, str]:
-    docs = w.sidebar.docs
-    return {docs.topLevelItem(i).text(0): docs.topLevelItem(i).text(1) for i in range(docs.topLevelItemCount())}
+    return {row[0]: row[1] for row in w.sidebar.document_rows()}
 
 
 def test_window_moves_to_the_office_server_then_ingests_and_lists(office, ring, make_window, qtbot, tmp_path, docs):

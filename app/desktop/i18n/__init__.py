@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 CONTEXT = "Sillok"
 HERE = Path(__file__).resolve().parent
 LANGUAGES = {"ko": "한국어", "en": "English"}
-_installed: QTranslator | None = None
+_installed: list[QTranslator] = []
 
 
 def tr(text: str, disambiguation: str | None = None, n: int = -1) -> str:
@@ -32,15 +32,17 @@ def install_language(lang: str) -> str:
 
     Installing or removing a translator sends a LanguageChange event to every widget, which the
     window answers by re-setting its texts (``retranslate``)."""
-    global _installed
     app = QCoreApplication.instance()
     lang = lang if lang in LANGUAGES else system_language()
-    if _installed is not None:
-        app.removeTranslator(_installed)
-        _installed = None
+    while _installed:
+        app.removeTranslator(_installed.pop())
     if lang != "en":
-        translator = QTranslator(app)
-        if translator.load(str(HERE / f"sillok_{lang}.qm")):
-            app.installTranslator(translator)
-            _installed = translator
+        # Ours, then Qt's own (qtbase_ko.qm from PySide6's translations folder): the buttons and
+        # texts of QMessageBox, QFileDialog, QDialogButtonBox… ("OK", "Cancel", "Yes", "Look in:").
+        qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        for folder, name in ((HERE, f"sillok_{lang}"), (qt_dir, f"qtbase_{lang}")):
+            translator = QTranslator(app)
+            if translator.load(name, str(folder)):
+                app.installTranslator(translator)
+                _installed.append(translator)
     return lang

@@ -591,5 +591,649 @@
         <source>This PDF holds personal identifiers, so it is shown as masked text.</source>
         <translation>이 PDF에는 개인 식별 정보가 있어 가린 텍스트로 표시합니다.</translation>
     </message>
+    <message>
+        <source>Passages</source>
+        <translation>구절</translation>
+    </message>
+    <message>
+        <source>Download the recommended model…</source>
+        <translation>추천 모델 내려받기…</translation>
+    </message>
+    <message>
+        <source>Add a model file (.gguf)…</source>
+        <translation>모델 파일(.gguf) 추가…</translation>
+    </message>
+    <message>
+        <source>Start with the small model</source>
+        <translation>작은 모델로 시작</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>알 수 없음</translation>
+    </message>
+    <message>
+        <source>This computer: {0} memory, {1}.</source>
+        <translation>이 컴퓨터: 메모리 {0}, {1}.</translation>
+    </message>
+    <message>
+        <source>graphics card usable</source>
+        <translation>그래픽 카드 사용 가능</translation>
+    </message>
+    <message>
+        <source>no usable graphics card (answers on the CPU)</source>
+        <translation>사용할 수 있는 그래픽 카드 없음 (CPU로 답변)</translation>
+    </message>
+    <message>
+        <source>Recommended for you</source>
+        <translation>추천 모델</translation>
+    </message>
+    <message>
+        <source>The model that comes with Sillok is small.</source>
+        <translation>실록에 들어 있는 모델은 작은 모델입니다.</translation>
+    </message>
+    <message>
+        <source>{0} has 135 million parameters and reads and writes English only. It shows how Sillok works, but its answers are weak, and it cannot answer Korean documents in Korean.</source>
+        <translation>{0}은(는) 매개변수 1억 3,500만 개의 모델로 영어만 읽고 씁니다. 실록이 어떻게 동작하는지 보여 줄 수는 있지만 답변의 질이 낮고, 한국어 문서에 한국어로 답하지 못합니다.</translation>
+    </message>
+    <message>
+        <source>too large for this computer</source>
+        <translation>이 컴퓨터에는 너무 큼</translation>
+    </message>
+    <message>
+        <source>non-commercial licence: check that your office may use it</source>
+        <translation>비상업용 라이선스: 사무실에서 사용해도 되는지 확인하세요</translation>
+    </message>
+    <message>
+        <source>No internet on this computer?</source>
+        <translation>이 컴퓨터에 인터넷이 없나요?</translation>
+    </message>
+    <message>
+        <source>Ask IT to copy a model file such as {0} to this computer (a USB stick or a shared folder), then choose “Add a model file”. Files placed in {1} are found by themselves.</source>
+        <translation>전산 담당자에게 {0} 같은 모델 파일을 이 컴퓨터로 복사해 달라고 하세요(USB 메모리나 공유 폴더). 그런 다음 “모델 파일 추가”를 누르세요. {1} 폴더에 넣은 파일은 자동으로 찾습니다.</translation>
+    </message>
+    <message>
+        <source>{0} passage</source>
+        <translation>구절 {0}개</translation>
+    </message>
+    <message>
+        <source>{0} passages</source>
+        <translation>구절 {0}개</translation>
+    </message>
+    <message>
+        <source>{0} page</source>
+        <translation>{0}쪽</translation>
+    </message>
+    <message>
+        <source>{0} pages</source>
+        <translation>{0}쪽</translation>
+    </message>
+    <message>
+        <source>removed: no longer in the folder</source>
+        <translation>삭제됨: 폴더에 더 이상 없음</translation>
+    </message>
+    <message>
+        <source>Preparing {0} item…</source>
+        <translation>항목 {0}개 준비 중…</translation>
+    </message>
+    <message>
+        <source>Preparing {0} items…</source>
+        <translation>항목 {0}개 준비 중…</translation>
+    </message>
+    <message>
+        <source>{0} file</source>
+        <translation>파일 {0}개</translation>
+    </message>
+    <message>
+        <source>{0} files</source>
+        <translation>파일 {0}개</translation>
+    </message>
+    <message>
+        <source>in {0:.1f} s</source>
+        <translation>({0:.1f}초)</translation>
+    </message>
+    <message>
+        <source>Updating “{0}” from its folders…</source>
+        <translation>“{0}”을(를) 폴더에 맞춰 갱신하는 중…</translation>
+    </message>
+    <message>
+        <source>{0} — not connected; its documents are kept</source>
+        <translation>{0} — 연결되어 있지 않음. 문서는 그대로 둡니다</translation>
+    </message>
+    <message>
+        <source>{0} removed</source>
+        <translation>{0}개 삭제</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>라이선스</translation>
+    </message>
+    <message>
+        <source>Not downloaded: the licence was not accepted.</source>
+        <translation>내려받지 않았습니다: 라이선스에 동의하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>{0} is published under “{1}”: use for commercial purposes is not allowed. A law or medical office must check that its use is permitted before using it.
+
+Download it anyway?</source>
+        <translation>{0}은(는) “{1}” 라이선스로 배포됩니다. 상업적 목적의 사용은 허용되지 않습니다. 법률·의료 사무실은 사용하기 전에 사용이 허용되는지 확인해야 합니다.
+
+그래도 내려받을까요?</translation>
+    </message>
+    <message>
+        <source>scanned pages without a text layer: needs OCR</source>
+        <translation>텍스트 층이 없는 스캔 페이지: OCR이 필요합니다</translation>
+    </message>
+    <message>
+        <source>no text layer on any page: needs OCR</source>
+        <translation>어느 페이지에도 텍스트 층이 없음: OCR이 필요합니다</translation>
+    </message>
+    <message>
+        <source>only images, no text: needs OCR</source>
+        <translation>이미지뿐이고 텍스트가 없음: OCR이 필요합니다</translation>
+    </message>
+    <message>
+        <source>no text layer (scanned or image-only): needs OCR</source>
+        <translation>텍스트 층 없음(스캔 또는 이미지뿐): OCR이 필요합니다</translation>
+    </message>
+    <message>
+        <source>no text found</source>
+        <translation>텍스트를 찾지 못함</translation>
+    </message>
+    <message>
+        <source>empty file</source>
+        <translation>빈 파일</translation>
+    </message>
+    <message>
+        <source>file not found</source>
+        <translation>파일을 찾을 수 없음</translation>
+    </message>
+    <message>
+        <source>no such file or folder</source>
+        <translation>그런 파일이나 폴더가 없음</translation>
+    </message>
+    <message>
+        <source>no longer in the folder</source>
+        <translation>폴더에 더 이상 없음</translation>
+    </message>
+    <message>
+        <source>cannot read the file ({0})</source>
+        <translation>파일을 읽을 수 없음 ({0})</translation>
+    </message>
+    <message>
+        <source>too large ({0} MB; the limit is {1} MB)</source>
+        <translation>너무 큼 ({0} MB, 한도는 {1} MB)</translation>
+    </message>
+    <message>
+        <source>unsupported file type ({0})</source>
+        <translation>지원하지 않는 파일 형식 ({0})</translation>
+    </message>
+    <message>
+        <source>unreadable file ({0})</source>
+        <translation>읽을 수 없는 파일 ({0})</translation>
+    </message>
+    <message>
+        <source>unexpected error while reading ({0})</source>
+        <translation>읽는 중 예상치 못한 오류 ({0})</translation>
+    </message>
+    <message>
+        <source>not enough memory to read this file</source>
+        <translation>이 파일을 읽기에 메모리가 부족함</translation>
+    </message>
+    <message>
+        <source>document too deeply nested to read</source>
+        <translation>문서 구조가 너무 깊어 읽을 수 없음</translation>
+    </message>
+    <message>
+        <source>cannot detect the text encoding</source>
+        <translation>텍스트 인코딩을 알아낼 수 없음</translation>
+    </message>
+    <message>
+        <source>damaged or unreadable PDF ({0})</source>
+        <translation>손상되었거나 읽을 수 없는 PDF ({0})</translation>
+    </message>
+    <message>
+        <source>damaged PDF (page tree unreadable: {0})</source>
+        <translation>손상된 PDF (페이지 구조를 읽을 수 없음: {0})</translation>
+    </message>
+    <message>
+        <source>damaged PDF (no page could be read)</source>
+        <translation>손상된 PDF (읽을 수 있는 페이지가 없음)</translation>
+    </message>
+    <message>
+        <source>PDF has no pages</source>
+        <translation>페이지가 없는 PDF</translation>
+    </message>
+    <message>
+        <source>encrypted PDF (cannot decrypt)</source>
+        <translation>암호화된 PDF (해독할 수 없음)</translation>
+    </message>
+    <message>
+        <source>password-protected PDF</source>
+        <translation>암호로 보호된 PDF</translation>
+    </message>
+    <message>
+        <source>not a valid Word file ({0})</source>
+        <translation>올바른 Word 파일이 아님 ({0})</translation>
+    </message>
+    <message>
+        <source>password-protected Word file, or an old .doc renamed to .docx</source>
+        <translation>암호로 보호된 Word 파일이거나, 이름만 .docx로 바꾼 예전 .doc 파일</translation>
+    </message>
+    <message>
+        <source>damaged HWP file ({0})</source>
+        <translation>손상된 HWP 파일 ({0})</translation>
+    </message>
+    <message>
+        <source>not a valid HWP file ({0})</source>
+        <translation>올바른 HWP 파일이 아님 ({0})</translation>
+    </message>
+    <message>
+        <source>password-protected HWP file</source>
+        <translation>암호로 보호된 HWP 파일</translation>
+    </message>
+    <message>
+        <source>refused: the HWP body is larger than the limit</source>
+        <translation>거부됨: HWP 본문이 한도보다 큼</translation>
+    </message>
+    <message>
+        <source>not a valid HWPX file ({0})</source>
+        <translation>올바른 HWPX 파일이 아님 ({0})</translation>
+    </message>
+    <message>
+        <source>damaged HWPX file ({0})</source>
+        <translation>손상된 HWPX 파일 ({0})</translation>
+    </message>
+    <message>
+        <source>cannot read the HTML ({0})</source>
+        <translation>HTML을 읽을 수 없음 ({0})</translation>
+    </message>
+    <message>
+        <source>refused (too large or suspicious): {0}</source>
+        <translation>거부됨 (너무 크거나 의심스러움): {0}</translation>
+    </message>
+    <message>
+        <source>{0} could not be downloaded: there is no internet connection (the server's name could not be looked up).</source>
+        <translation>{0}을(를) 내려받지 못했습니다: 인터넷에 연결되어 있지 않습니다(서버 이름을 찾을 수 없음).</translation>
+    </message>
+    <message>
+        <source>{0} could not be downloaded: the server did not answer in time.</source>
+        <translation>{0}을(를) 내려받지 못했습니다: 서버가 제시간에 응답하지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>{0} could not be downloaded: the connection was refused.</source>
+        <translation>{0}을(를) 내려받지 못했습니다: 연결이 거부되었습니다.</translation>
+    </message>
+    <message>
+        <source>{0} could not be downloaded: the connection was interrupted; Download again resumes it.</source>
+        <translation>{0}을(를) 내려받지 못했습니다: 연결이 끊겼습니다. 다시 내려받기를 누르면 이어서 받습니다.</translation>
+    </message>
+    <message>
+        <source>{0} could not be downloaded: the secure connection failed (a proxy or firewall may be in the way).</source>
+        <translation>{0}을(를) 내려받지 못했습니다: 보안 연결에 실패했습니다(프록시나 방화벽이 막고 있을 수 있음).</translation>
+    </message>
+    <message>
+        <source>{0} could not be downloaded: the file is not on the server (HTTP 404).</source>
+        <translation>{0}을(를) 내려받지 못했습니다: 서버에 파일이 없습니다(HTTP 404).</translation>
+    </message>
+    <message>
+        <source>{0} could not be downloaded: the server refused access (HTTP 403).</source>
+        <translation>{0}을(를) 내려받지 못했습니다: 서버가 접근을 거부했습니다(HTTP 403).</translation>
+    </message>
+    <message>
+        <source>{0} could not be downloaded: {1}</source>
+        <translation>{0}을(를) 내려받지 못했습니다: {1}</translation>
+    </message>
+    <message>
+        <source>{0} arrived corrupt (its checksum does not match); download it again.</source>
+        <translation>{0}이(가) 손상된 채로 받아졌습니다(체크섬 불일치). 다시 내려받으세요.</translation>
+    </message>
+    <message>
+        <source>{0} is not in the collection {1}</source>
+        <translation>{0}은(는) 컬렉션 {1}에 없습니다</translation>
+    </message>
+    <message>
+        <source>invalid collection name {0}: use 1–100 characters, no slashes</source>
+        <translation>컬렉션 이름 {0}은(는) 쓸 수 없습니다: 1–100자, 빗금(/) 없이 지으세요</translation>
+    </message>
+    <message>
+        <source>there is no collection named {0}</source>
+        <translation>{0}이라는 컬렉션이 없습니다</translation>
+    </message>
+    <message>
+        <source>Search the passages of this collection (no answer, just the documents)…</source>
+        <translation>이 컬렉션의 구절 검색 (답변 없이 문서만)…</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>검색</translation>
+    </message>
+    <message>
+        <source>Ask</source>
+        <translation>질문</translation>
+    </message>
+    <message>
+        <source>Answers with cited sources (Ctrl+Shift+A)</source>
+        <translation>출처를 인용한 답변 (Ctrl+Shift+A)</translation>
+    </message>
+    <message>
+        <source>The passages themselves, no answer (Ctrl+Shift+F)</source>
+        <translation>답변 없이 구절 그대로 (Ctrl+Shift+F)</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>검색 중…</translation>
+    </message>
+    <message>
+        <source>{0} passages for “{1}”</source>
+        <translation>“{1}”에 맞는 구절 {0}개</translation>
+    </message>
+    <message>
+        <source>No passage matches “{0}”.</source>
+        <translation>“{0}”에 맞는 구절이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Type words, a name or an article (제56조) and press Enter.</source>
+        <translation>낱말, 이름이나 조문(제56조)을 입력하고 Enter를 누르세요.</translation>
+    </message>
+    <message>
+        <source>Keep its conversations (filed apart, under no collection)</source>
+        <translation>대화는 남겨 두기 (어느 컬렉션에도 속하지 않게 따로 보관)</translation>
+    </message>
+    <message>
+        <source>Remove {0} document from the collection?</source>
+        <translation>문서 {0}개를 컬렉션에서 제거할까요?</translation>
+    </message>
+    <message>
+        <source>Remove {0} documents from the collection?</source>
+        <translation>문서 {0}개를 컬렉션에서 제거할까요?</translation>
+    </message>
+    <message>
+        <source>Remove documents</source>
+        <translation>문서 제거</translation>
+    </message>
+    <message>
+        <source>Remove from collection…</source>
+        <translation>컬렉션에서 제거…</translation>
+    </message>
+    <message>
+        <source>The files stay where they are; answers that quoted them show “[document removed]”.</source>
+        <translation>파일 자체는 그대로 남습니다. 이 문서를 인용한 답변에는 “[document removed]”가 표시됩니다.</translation>
+    </message>
+    <message>
+        <source>The file is no longer there: {0}</source>
+        <translation>파일이 더 이상 없습니다: {0}</translation>
+    </message>
+    <message>
+        <source>No program on this computer opens {0}; open it from its folder.</source>
+        <translation>이 컴퓨터에는 {0}을(를) 여는 프로그램이 없습니다. 파일이 있는 폴더에서 여세요.</translation>
+    </message>
+    <message>
+        <source>Delete the collection “{0}”, its index and its {1} conversation(s)? Your files are not touched.</source>
+        <translation>컬렉션 “{0}”과(와) 그 색인, 대화 {1}개를 삭제할까요? 원본 파일은 건드리지 않습니다.</translation>
+    </message>
+    <message>
+        <source>{0} document</source>
+        <translation>문서 {0}개</translation>
+    </message>
+    <message>
+        <source>{0} documents</source>
+        <translation>문서 {0}개</translation>
+    </message>
+    <message>
+        <source>Fit width</source>
+        <translation>폭 맞춤</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>확대</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>축소</translation>
+    </message>
+    <message>
+        <source>fit</source>
+        <translation>맞춤</translation>
+    </message>
+    <message>
+        <source>All documents</source>
+        <translation>모든 문서</translation>
+    </message>
+    <message>
+        <source>Word</source>
+        <translation>Word</translation>
+    </message>
+    <message>
+        <source>HWP / HWPX</source>
+        <translation>한글 (HWP / HWPX)</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>텍스트</translation>
+    </message>
+    <message>
+        <source>Images (need OCR)</source>
+        <translation>이미지 (OCR 필요)</translation>
+    </message>
+    <message>
+        <source>All files</source>
+        <translation>모든 파일</translation>
+    </message>
+    <message>
+        <source>Watched folder is back: {0}</source>
+        <translation>지켜보는 폴더가 다시 연결되었습니다: {0}</translation>
+    </message>
+    <message>
+        <source>Watched folder not available (disconnected?): {0}. Its documents are kept.</source>
+        <translation>지켜보는 폴더에 접근할 수 없습니다(연결이 끊겼나요?): {0}. 문서는 그대로 둡니다.</translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation>대화</translation>
+    </message>
+    <message>
+        <source>Renamed “{0}” to “{1}”; its conversations moved with it ({2}).</source>
+        <translation>“{0}”의 이름을 “{1}”(으)로 바꿨습니다. 대화 {2}개도 함께 옮겼습니다.</translation>
+    </message>
+    <message>
+        <source>Deleted the collection “{0}” and its index. Its {1} conversation(s) were kept, filed as “{2}” (shown in no collection).</source>
+        <translation>컬렉션 “{0}”과(와) 그 색인을 삭제했습니다. 대화 {1}개는 “{2}”(으)로 따로 보관했습니다(어느 컬렉션에도 표시되지 않음).</translation>
+    </message>
+    <message>
+        <source>Deleted the collection “{0}”, its index and its {1} conversation(s).</source>
+        <translation>컬렉션 “{0}”과(와) 그 색인, 대화 {1}개를 삭제했습니다.</translation>
+    </message>
+    <message>
+        <source>Removed {0} document from “{1}”: {2}</source>
+        <translation>“{1}”에서 문서 {0}개를 제거했습니다: {2}</translation>
+    </message>
+    <message>
+        <source>Removed {0} documents from “{1}”: {2}</source>
+        <translation>“{1}”에서 문서 {0}개를 제거했습니다: {2}</translation>
+    </message>
+    <message>
+        <source>Getting started</source>
+        <translation>시작하기</translation>
+    </message>
+    <message>
+        <source>1. Add documents: drop files or folders on the window, or File → Add documents… (Ctrl+O). A folder you add is watched: new, changed and deleted files follow by themselves.
+2. Ask a question below the conversation. Each answer cites its passages as [1], [2]; click one to see the passage in its document.
+3. Search (Ctrl+Shift+F) lists the passages themselves, when you want the documents and not an answer.
+4. Keep matters apart with collections: each has its own documents and conversations.
+Everything stays on this computer.</source>
+        <translation>1. 문서 추가: 파일이나 폴더를 창에 끌어다 놓거나 파일 → 문서 추가…(Ctrl+O)를 쓰세요. 추가한 폴더는 지켜보므로 새 파일, 바뀐 파일, 지운 파일이 저절로 반영됩니다.
+2. 대화 아래에 질문을 입력하세요. 답변은 근거 구절을 [1], [2]로 인용하며, 누르면 문서에서 그 구절을 보여 줍니다.
+3. 검색(Ctrl+Shift+F)은 답변 대신 구절 자체를 보여 줍니다.
+4. 사건별로 컬렉션을 나누세요. 컬렉션마다 문서와 대화가 따로 있습니다.
+모든 것이 이 컴퓨터 안에만 머뭅니다.</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>단축키</translation>
+    </message>
+    <message>
+        <source>Ask (answers)</source>
+        <translation>질문 (답변)</translation>
+    </message>
+    <message>
+        <source>Search (passages)</source>
+        <translation>검색 (구절)</translation>
+    </message>
+    <message>
+        <source>Open the data folder</source>
+        <translation>데이터 폴더 열기</translation>
+    </message>
+    <message>
+        <source>Check this installation…</source>
+        <translation>설치 상태 점검…</translation>
+    </message>
+    <message>
+        <source>Choose a better model…</source>
+        <translation>더 좋은 모델 고르기…</translation>
+    </message>
+    <message>
+        <source>Send / new line</source>
+        <translation>보내기 / 줄바꿈</translation>
+    </message>
+    <message>
+        <source>Stop the answer</source>
+        <translation>답변 중지</translation>
+    </message>
+    <message>
+        <source>Filter the documents</source>
+        <translation>문서 거르기</translation>
+    </message>
+    <message>
+        <source>Search passages / ask</source>
+        <translation>구절 검색 / 질문</translation>
+    </message>
+    <message>
+        <source>Remove the selected documents</source>
+        <translation>선택한 문서 제거</translation>
+    </message>
+    <message>
+        <source>Larger / smaller text</source>
+        <translation>글자 크게 / 작게</translation>
+    </message>
+    <message>
+        <source>No problems found.</source>
+        <translation>문제가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Check this installation</source>
+        <translation>설치 상태 점검</translation>
+    </message>
+    <message>
+        <source>Your documents, index and conversations stay on this computer.</source>
+        <translation>문서와 색인, 대화는 이 컴퓨터에만 있습니다.</translation>
+    </message>
+    <message>
+        <source>Answer saved to {0}</source>
+        <translation>답변을 저장했습니다: {0}</translation>
+    </message>
+    <message>
+        <source>Sillok keeps its index and conversations in {0}</source>
+        <translation>실록은 색인과 대화를 {0}에 보관합니다</translation>
+    </message>
+    <message>
+        <source>Answering model: {0}</source>
+        <translation>답변 모델: {0}</translation>
+    </message>
+    <message>
+        <source>Search model: {0}</source>
+        <translation>검색 모델: {0}</translation>
+    </message>
+    <message>
+        <source>Could not save {0}: {1}</source>
+        <translation>{0}을(를) 저장하지 못했습니다: {1}</translation>
+    </message>
+    <message>
+        <source>encrypted HWPX (password or DRM): save an unprotected copy in Hangul</source>
+        <translation>암호 또는 DRM으로 보호된 HWPX: 한글에서 보호를 푼 사본을 저장하세요</translation>
+    </message>
+    <message>
+        <source>HWP 3.x document (before 2002) is not supported: save it as HWPX in Hangul</source>
+        <translation>HWP 3.x 문서(2002년 이전 형식)는 지원하지 않습니다: 한글에서 HWPX로 저장하세요</translation>
+    </message>
+    <message>
+        <source>The answering model file is missing: {0}. Choose another in Settings.</source>
+        <translation>답변 모델 파일이 없습니다: {0}. 설정에서 다른 모델을 고르세요.</translation>
+    </message>
+    <message>
+        <source>The answering model cannot be used: {0}</source>
+        <translation>답변 모델을 쓸 수 없습니다: {0}</translation>
+    </message>
+    <message>
+        <source>The search model cannot be loaded: {0}</source>
+        <translation>검색 모델을 불러올 수 없습니다: {0}</translation>
+    </message>
+    <message>
+        <source>The collection {0} is mostly Korean, but the answering model {1} handles only {2}: its answers will be poor. Choose a Korean model (Help → Choose a better model).</source>
+        <translation>컬렉션 {0}은(는) 대부분 한국어인데, 답변 모델 {1}은(는) {2}만 다룹니다. 답변의 질이 낮을 것입니다. 한국어 모델을 고르세요(도움말 → 더 좋은 모델 고르기).</translation>
+    </message>
+    <message>
+        <source>The collection {0} is mostly English, but the answering model {1} handles only {2}: its answers will be poor. Choose another model (Help → Choose a better model).</source>
+        <translation>컬렉션 {0}은(는) 대부분 영어인데, 답변 모델 {1}은(는) {2}만 다룹니다. 답변의 질이 낮을 것입니다. 다른 모델을 고르세요(도움말 → 더 좋은 모델 고르기).</translation>
+    </message>
+    <message>
+        <source>The collection {0}: {1} document(s) could not be read (their status says why).</source>
+        <translation>컬렉션 {0}: 문서 {1}개를 읽지 못했습니다(상태 열에 이유가 있습니다).</translation>
+    </message>
+    <message>
+        <source>The collection {0} was indexed with the search model {1}, not the current {2}: its first search re-indexes it.</source>
+        <translation>컬렉션 {0}은(는) 현재 검색 모델 {2}가 아닌 {1}(으)로 색인되었습니다. 처음 검색할 때 다시 색인합니다.</translation>
+    </message>
+    <message>
+        <source>The watched folder {0} (collection {1}) is not available: disconnected or not mounted.</source>
+        <translation>지켜보는 폴더 {0}(컬렉션 {1})에 접근할 수 없습니다: 연결이 끊겼거나 마운트되지 않았습니다.</translation>
+    </message>
+    <message>
+        <source>Only {0} GB free on the disk of the data folder ({1}).</source>
+        <translation>데이터 폴더({1})가 있는 디스크에 남은 공간이 {0} GB뿐입니다.</translation>
+    </message>
+    <message>
+        <source>added {0}</source>
+        <translation>추가: {0}</translation>
+    </message>
+    <message>
+        <source>{0:.1f} GB download, about {1:.0f} GB of memory; languages: {2}; licence: {3}</source>
+        <translation>내려받기 {0:.1f} GB, 메모리 약 {1:.0f} GB 필요, 언어: {2}, 라이선스: {3}</translation>
+    </message>
+    <message>
+        <source>Watched folders</source>
+        <translation>지켜보는 폴더</translation>
+    </message>
+    <message>
+        <source>Stop watching</source>
+        <translation>그만 지켜보기</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>지금 맞추기</translation>
+    </message>
+    <message>
+        <source>Sillok follows these folders of “{0}”: new, changed and deleted files reach the index by themselves while the window is open.</source>
+        <translation>실록은 “{0}”의 다음 폴더를 지켜봅니다. 창이 열려 있는 동안 새 파일, 바뀐 파일, 지운 파일이 저절로 색인에 반영됩니다.</translation>
+    </message>
+    <message>
+        <source>Stop watching {0} and remove its documents from “{1}”? The files themselves stay.</source>
+        <translation>{0}을(를) 그만 지켜보고 그 문서들을 “{1}”에서 제거할까요? 파일 자체는 그대로 남습니다.</translation>
+    </message>
+    <message>
+        <source>No longer watching {0}; its documents stay in the collection.</source>
+        <translation>{0}을(를) 더 이상 지켜보지 않습니다. 문서는 컬렉션에 남습니다.</translation>
+    </message>
+    <message>
+        <source>not connected; its documents are kept</source>
+        <translation>연결되어 있지 않음. 문서는 그대로 둡니다</translation>
+    </message>
+    <message>
+        <source>Watched folders…</source>
+        <translation>지켜보는 폴더…</translation>
+    </message>
+    <message>
+        <source>… and {0} more (the document list shows every file)</source>
+        <translation>… 외 {0}개 (문서 목록에 모든 파일이 있습니다)</translation>
+    </message>
 </context>
 </TS>
