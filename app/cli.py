@@ -121,9 +121,19 @@ class _Bar:
         self.p.stop()
 
 
+def _vectors_note(svc: Any, collection: str) -> None:
+    """Say on stderr when vectors are still being made (search then reads the last complete set)."""
+    pending = svc.vector_debt(collection)
+    if pending:
+        print(f"sillok: {pending} passages of {collection!r} still wait for vectors with {svc.embedder.name} "
+              "(found by keyword already); `sillok reembed` makes them now, the window does it in the "
+              "background", file=sys.stderr)
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     svc = _service(args)
     args.source = svc.resolve_sources(args.collection, args.source)
+    _vectors_note(svc, args.collection)
     if args.batch:
         with args.batch.open(encoding="utf-8") as fh:
             for line in fh:
@@ -244,9 +254,15 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def cmd_reembed(args: argparse.Namespace) -> int:
     """Why a command: an office collection is re-embedded only when someone asks (it switches every
-    desktop at once, see sillok.ingest.office_index.OfficeIndex.reembed); locally it saves the wait at the next search."""
+    desktop at once, see sillok.ingest.office_index.OfficeIndex.reembed); locally it makes now the vectors
+    the window would make in the background (search reads the last complete set meanwhile)."""
     svc = _service(args)
-    n = svc.reembed(args.collection)
+    bar = None if (args.json or not sys.stderr.isatty()) else _Bar()
+    try:  # Ctrl-C stops between two batches; what was made is kept, the next run goes on from there
+        n = svc.reembed(args.collection, progress=bar.update if bar else None)
+    finally:
+        if bar:
+            bar.close()
     if args.json:
         _print_json({"collection": args.collection, "embedded": n, "embedding_model": svc.embedder.name})
     else:

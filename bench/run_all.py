@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-BENCHES = ["bench.bench_retrieval", "bench.bench_llm", "bench.bench_desktop", "bench.bench_large", "bench.bench_package"]
+BENCHES = ["bench.bench_embedding", "bench.bench_retrieval", "bench.bench_llm", "bench.bench_desktop", "bench.bench_large", "bench.bench_package"]
 
 
 def main() -> int:

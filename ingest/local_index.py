@@ -186,7 +186,8 @@ class LocalIndex:
     def vector_debt_by_doc(self, embedder: Embedder) -> dict[str, int]:
         return self.store.vector_debt_by_doc(self.cid, embedder.key)
 
-    def embed_pending(self, embedder: Embedder, progress: Any = None, cancel: Any = None) -> int:
+    def embed_pending(self, embedder: Embedder, progress: Any = None, cancel: Any = None,
+                      limit: int | None = None) -> int:
         st, cid, key = self.store, self.cid, embedder.key
         total = st.vector_debt(cid, key)
         stage = "vectors" if st.embedding_key(cid) in ("", key) else "re-embedding"
@@ -194,6 +195,8 @@ class LocalIndex:
         while True:
             if cancel is not None:
                 cancel.check()
+            if limit is not None and done >= limit:
+                break
             rows = st.unembedded(cid, key, EMBED_BATCH)
             if not rows:
                 break
@@ -208,13 +211,18 @@ class LocalIndex:
                 progress(Progress(stage, 0, 0, done, "", max(total - done, 0) / rate))
         if st.embedding_key(cid) != key and st.vector_debt(cid, key) == 0:
             with st.tx():  # the mark goes in with the key, so a kill before the drop is finished later
-                st.set_embedding(cid, key, embedder.name)
+                st.set_embedding(cid, key, embedder.name, str(getattr(embedder, "spec_json", "")))
                 st.mark(cid, DROP_STALE_VECTORS)
             self._drop_stale_sets()
         return done
 
     def reembed(self, embedder: Embedder, progress: Any = None, cancel: Any = None) -> int:
         return self.embed_pending(embedder, progress, cancel)
+
+    def complete_set(self) -> tuple[str, str, str]:
+        """(key, model name, spec JSON) of the last complete vector set: what dense search can use while
+        a new model's vectors are still being made."""
+        return self.store.embedding(self.cid)
 
     # -- reading ------------------------------------------------------------------------------------
     def reader(self) -> LocalIndex:

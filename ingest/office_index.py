@@ -314,7 +314,11 @@ class OfficeIndex:
     def vector_debt_by_doc(self, embedder: Embedder) -> dict[str, int]:
         return {}
 
-    def embed_pending(self, embedder: Embedder, progress: Any = None, cancel: Any = None) -> int:
+    def complete_set(self) -> tuple[str, str, str]:
+        return self.office_key, self.office_model, ""  # always complete: written with its chunks
+
+    def embed_pending(self, embedder: Embedder, progress: Any = None, cancel: Any = None,
+                      limit: int | None = None) -> int:
         return 0
 
     def reembed(self, embedder: Embedder, progress: Any = None, cancel: Any = None) -> int:

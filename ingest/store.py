@@ -27,7 +27,8 @@ from sillok.foundation.types import Chunk
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS collections (
     id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, created REAL NOT NULL,
-    embedding_key TEXT NOT NULL DEFAULT '', embedding_model TEXT NOT NULL DEFAULT '');
+    embedding_key TEXT NOT NULL DEFAULT '', embedding_model TEXT NOT NULL DEFAULT '',
+    embedding_spec TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS documents (
     collection_id INTEGER NOT NULL, doc_id TEXT NOT NULL, source TEXT NOT NULL, sha256 TEXT NOT NULL,
     size INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL, title TEXT NOT NULL DEFAULT '',
@@ -93,6 +94,8 @@ class Store:
     def _migrate(self) -> None:
         """Folders written before chunks had `vkey`: their committed chunks all had a vector in the
         collection's current set (that was the old protocol), so they are marked as holding it."""
+        if "embedding_spec" not in {r[1] for r in self.db.execute("PRAGMA table_info(collections)")}:
+            self.db.execute("ALTER TABLE collections ADD COLUMN embedding_spec TEXT NOT NULL DEFAULT ''")
         cols = {r[1] for r in self.db.execute("PRAGMA table_info(chunks)")}
         if "vkey" in cols:
             self.db.execute("CREATE INDEX IF NOT EXISTS chunks_vkey ON chunks (collection_id, vkey)")
@@ -136,11 +139,18 @@ class Store:
             row = self.db.execute("SELECT embedding_key FROM collections WHERE id=?", (cid,)).fetchone()
         return None if row is None else str(row[0])
 
-    def set_embedding(self, cid: int, key: str, model: str) -> None:
+    def set_embedding(self, cid: int, key: str, model: str, spec: str = "") -> None:
+        """Record the vector set the collection searches (`spec`: how to rebuild its embedder, JSON)."""
         with self._lock:
-            self.db.execute(
-                "UPDATE collections SET embedding_key=?, embedding_model=? WHERE id=?", (key, model, cid)
-            )
+            self.db.execute("UPDATE collections SET embedding_key=?, embedding_model=?, embedding_spec=? WHERE id=?",
+                            (key, model, spec, cid))
+
+    def embedding(self, cid: int) -> tuple[str, str, str]:
+        """(key, model name, spec JSON) of the collection's complete vector set ('' parts before any)."""
+        with self._lock:
+            row = self.db.execute("SELECT embedding_key, embedding_model, embedding_spec FROM collections"
+                                  " WHERE id=?", (cid,)).fetchone()
+        return (str(row[0]), str(row[1]), str(row[2])) if row else ("", "", "")
 
     def rename_collection(self, old: str, new: str) -> None:
         with self._lock:

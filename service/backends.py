@@ -185,8 +185,31 @@ def build_embedder(settings: Settings) -> Embedder:
     return LocalEmbedder(
         s.embedding_model, query_prefix=s.embedding_query_prefix, passage_prefix=s.embedding_passage_prefix,
         batch_size=s.embedding_batch_size, max_seq_length=s.embedding_max_seq_length,
-        allow_download=s.allow_hub_download, bf16=s.embedding_bf16,
+        allow_download=s.allow_hub_download, bf16=s.embedding_bf16, cache_dir=s.cache_dir,
+        device=s.embedding_device,
     )
+
+
+def embedder_from_spec(settings: Settings, key: str, model: str, spec: str) -> Embedder | None:
+    """The embedder that made a collection's complete vector set (its `spec` JSON, or for sets made
+    before specs were kept, the bundled MiniLM by name), or None when it cannot be made again here.
+    Checked against `key`, so a wrong guess never queries a vector set with another model's vectors."""
+    import json
+
+    from sillok.models.embedding import MINILM
+    from sillok.models.embedding import Embedder as LocalEmbedder
+
+    try:
+        args = json.loads(spec) if spec else ({"spec": "minilm"} if model == MINILM else None)
+        if not isinstance(args, dict):
+            return None
+        old = LocalEmbedder(str(args.get("spec") or "default"), query_prefix=args.get("query_prefix"),
+                            passage_prefix=args.get("passage_prefix"), max_seq_length=args.get("max_seq_length"),
+                            batch_size=settings.embedding_batch_size, bf16=settings.embedding_bf16,
+                            cache_dir=settings.cache_dir, device=settings.embedding_device)
+    except (ValueError, SillokError):
+        return None
+    return old if old.key == key else None
 
 
 def build_chat_model(settings: Settings, local: Any) -> ChatModel:

@@ -49,6 +49,7 @@ class Sillok:
         self.llm = LLMHolder()
         self.sessions = Sessions()
         self._embedder: Embedder | None = None
+        self._old_embedders: dict[str, Embedder] = {}  # by vector-set key: a complete set still searched
         self._conversations: Any = None
         self._lock = threading.RLock()  # one writer: ingest/remove/re-embed never interleave
 
@@ -200,10 +201,11 @@ class Sillok:
             return record_ingest(self, report, collection)
 
     def embed_pending(self, collection: str = "default", progress: ProgressFn | None = None,
-                      cancel: CancelToken | None = None) -> int:
-        """Make the vectors still missing in the collection (new chunks, or all after a model change)."""
+                      cancel: CancelToken | None = None, limit: int | None = None) -> int:
+        """Make the vectors still missing in the collection (new chunks, or all after a model change);
+        `limit` bounds one call (the window's background slices)."""
         with self._lock:
-            return self.index(collection).embed_pending(self.embedder, progress, cancel)
+            return self.index(collection).embed_pending(self.embedder, progress, cancel, limit)
 
     def vector_debt(self, collection: str = "default") -> int:
         """Chunks of the collection still waiting for their vector."""
@@ -247,11 +249,27 @@ class Sillok:
         if not query.strip():
             raise SillokError("empty query")
         index = self.index(collection)
-        if index.vector_debt(self.embedder):
-            with self._lock:  # vectors still missing (a model change, or a killed ingest): made first
-                index.embed_pending(self.embedder)
         srcs = [str(Path(s).expanduser().resolve()) for s in sources] if sources else None
-        return mask_hits(self.retriever().search(index, query, k or self.settings.top_k, srcs, mode), self.masker)
+        hits = self.retriever().search(index, query, k or self.settings.top_k, srcs, mode,
+                                       dense_embedder=self.dense_embedder(index))
+        return mask_hits(hits, self.masker)
+
+    def dense_embedder(self, index: CollectionIndex) -> Embedder:
+        """The model whose vectors dense search reads: this one's, unless its vectors are still being made
+        (new chunks, or a new model) and the collection's last complete set can still be queried — then
+        that set's model, so search stays good while `embed_pending` works (issue: never make staff wait)."""
+        emb = self.embedder
+        if not index.vector_debt(emb):
+            return emb
+        key, model, spec = index.complete_set()
+        if not key or key == emb.key:
+            return emb  # a first ingest or new chunks: the current set, partial for now
+        with self._lock:
+            old = self._old_embedders.get(key)
+            if old is None:
+                old = backends.embedder_from_spec(self.settings, key, model, spec) or emb
+                self._old_embedders[key] = old
+        return old
 
     # -- answering (sillok.service.answering) ------------------------------------------------------
     def ask(self, question: str, collection: str = "default", *, conversation_id: str | None = None,

@@ -22,7 +22,7 @@ from sillok.foundation.types import Chunk, Hit
 from sillok.ingest.analyzer import analyse_query
 from sillok.ingest.doc_names import named_in
 from sillok.ingest.index import CollectionIndex, IndexReader
-from sillok.models.embedding import DEFAULT_NAME
+from sillok.models.embedding import MINILM
 
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sillok-keyword")
 HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
@@ -44,7 +44,7 @@ def weights_for(query: str, embedder_name: str, dense_weight: float | None = Non
     if HANGUL_RE.search(query) and not multilingual:
         return Weights(dense=0.0, keyword=1.0)  # skipped entirely: saves ~100 ms of embedding
     if dense_weight is None:
-        dense_weight = 0.5 if embedder_name == DEFAULT_NAME else 1.0
+        dense_weight = 0.5 if embedder_name == MINILM else 1.0
     return Weights(dense=dense_weight)
 
 
@@ -69,11 +69,14 @@ class Retriever:
         self.candidates, self.rrf_k, self.merge = candidates, rrf_k, merge_neighbours
 
     def search(self, index: CollectionIndex, query: str, k: int = 5, sources: Sequence[str] | None = None,
-               mode: str = "hybrid") -> list[Hit]:
-        """Top-k hits for `query`; mode is hybrid, dense or keyword (the latter two for benchmarks)."""
+               mode: str = "hybrid", dense_embedder: Embedder | None = None) -> list[Hit]:
+        """Top-k hits for `query`; mode is hybrid, dense or keyword (the latter two for benchmarks).
+        `dense_embedder`: the model whose vector set the dense list reads (the collection's last complete
+        set while a new model's vectors are being made); default this retriever's embedder."""
         reader = index.reader()
+        embedder = dense_embedder or self.embedder
         lists: dict[str, list[tuple[Any, float]]] = {}
-        w = weights_for(query, self.embedder.name, self.dense_weight)
+        w = weights_for(query, embedder.name, self.dense_weight)
         sources = route(reader, query, sources)
         keyword = None
         if mode in ("hybrid", "keyword"):
@@ -81,8 +84,8 @@ class Retriever:
             # GIL): ~10 ms off every hybrid search.
             keyword = _POOL.submit(reader.keyword_search, analyse_query(query), self.candidates, sources)
         if mode in ("hybrid", "dense") and (mode == "dense" or w.dense > 0):
-            vec = self.embedder.embed_query(query)
-            lists["dense"] = reader.dense_search(vec, self.embedder, self.candidates, sources)
+            vec = embedder.embed_query(query)
+            lists["dense"] = reader.dense_search(vec, embedder, self.candidates, sources)
         if keyword is not None:
             lists["keyword"] = keyword.result()
         fused = rrf(lists, {"dense": w.dense, "keyword": w.keyword}, self.rrf_k)

@@ -110,4 +110,18 @@ def pages_of(s: Any, path: str) -> list[Any]:
 
 def reindex(s: Any, job: Any, source: str, collection: str) -> Any:
     s.remove(source, collection)
-    return s.ingest([source], collection, progress=job.report, cancel=job.cancel)
+    return s.ingest([source], collection, progress=job.report, cancel=job.cancel, vectors=False)
+
+
+def ingest(s: Any, job: Any, paths: list[str], collection: str) -> Any:
+    """Searchable by keyword as soon as parsed; the vectors follow in `vector_slice` jobs."""
+    return s.ingest(paths, collection, progress=job.report, cancel=job.cancel, vectors=False)
+
+
+VECTOR_SLICE = 128  # passages per background job: a question waits at most a few seconds behind one
+
+
+def vector_slice(s: Any, job: Any, collection: str) -> tuple[int, int]:
+    """One slice of the vectors still missing; returns (made now, still missing)."""
+    made = s.embed_pending(collection, progress=job.report, cancel=job.cancel, limit=VECTOR_SLICE)
+    return made, s.vector_debt(collection)

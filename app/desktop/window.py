@@ -157,6 +157,7 @@ class MainWindow(IngestMixin, MattersMixin, LayoutMixin, MenusMixin, QMainWindow
         changed = snap.collection != self.collection
         if self.snapshot is None:  # first snapshot: the worker is up; catch up with the watched folders
             self.start_watching()
+            self.follow_vectors()  # vectors left by a kill or an embedding-model upgrade
         self.snapshot, self.collection = snap, snap.collection
         self.sidebar.set_collections(snap.collections, snap.collection)
         self.sidebar.set_documents(snap.documents)
@@ -165,6 +166,7 @@ class MainWindow(IngestMixin, MattersMixin, LayoutMixin, MenusMixin, QMainWindow
             self.new_conversation()
             self.viewer.clear()  # the source pane shows nothing of another matter
             self.search_view.clear()
+            self.follow_vectors()
         self.setWindowTitle(f"Sillok — {self.collection}")
         self._show_status()
         self._update_hint()

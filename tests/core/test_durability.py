@@ -2,7 +2,7 @@
 collection ends identical to one that was never interrupted.
 
 Every run is the real CLI (`python -m sillok.app.cli …`) in a subprocess with the real loaders, Kiwi, SQLite
-FTS5, Chroma and the bundled MiniLM. A run is killed with SIGKILL after a random delay (seeded RNG)
+FTS5, Chroma and the default embedder. A run is killed with SIGKILL after a random delay (seeded RNG)
 and started again until `KILLS` kills have hit a running process, then a final full run. Each kill is
 counted as hitting start-up or after the run had written to the index (a fingerprint of sillok.db and
 of Chroma's write log changed). The resulting data folder is compared
@@ -171,7 +171,7 @@ def test_kill_between_key_switch_and_dropping_old_vectors(tmp_path: Path, monkey
 
     monkeypatch.setattr(VectorIndex, "drop", killed)
     with pytest.raises(Killed):
-        changed.search("환자 투약")  # re-embeds, records the new key, dies before the old set is dropped
+        changed.reembed()  # re-embeds, records the new key, dies before the old set is dropped
     monkeypatch.undo()
     names = [c.name for c in changed.backend.vectors.client.list_collections()]
     assert len(names) == 2, names
@@ -201,7 +201,7 @@ def test_reembedded_vectors_equal_a_fresh_ingest(tmp_path: Path) -> None:
     changed = Sillok(home=tmp_path / "a")
     changed.ingest(files)
     changed = Sillok(home=tmp_path / "a", **setting)
-    changed.search("환자 투약")  # re-embeds
+    changed.reembed()
     fresh = Sillok(home=tmp_path / "b", **setting)
     fresh.ingest(files)
     a, b = _vectors(changed), _vectors(fresh)
@@ -302,27 +302,29 @@ def test_kill_during_remove(reference: Reference, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_kill_during_reembed(reference: Reference, tmp_path: Path) -> None:
-    """A settings change that re-embeds: embedding_max_seq_length 128 → 64 (same model, a new key).
+    """A settings change that re-embeds: embedding_max_seq_length 512 (the default) → 64 (same model, a new key).
 
     Re-embedding starts over after a kill, so each run is a random moment of the whole job. When a run
-    gets through before its kill, the setting flips back (64 → 128 → …), so the next run has the whole
+    gets through before its kill, the setting flips back (64 → 512 → …), so the next run has the whole
     collection to re-embed again, on the same folder, and no run of the loop is idle.
     """
     from sillok.models.embedding import Embedder
 
-    keys = {n: Embedder("default", max_seq_length=n).key for n in (128, MAX_SEQ_AFTER)}
-    assert keys[128] == reference.snap["collection"][1] != keys[MAX_SEQ_AFTER]
-    search = ["search", "근로계약 임금 patient consent", "--json"]
+    BEFORE = 512  # noqa: N806 - the default embedder's window
+
+    keys = {n: Embedder("default", max_seq_length=n).key for n in (BEFORE, MAX_SEQ_AFTER)}
+    assert keys[BEFORE] == reference.snap["collection"][1] != keys[MAX_SEQ_AFTER]
+    search = ["reembed", "--json"]  # the explicit re-embed (the window runs the same in the background)
     clean = _copy(reference, tmp_path / "clean-reembedded")
     _rc, _out, wall = cli(search, _env(clean, embedding_max_seq_length=MAX_SEQ_AFTER))
     _rc, _out, startup = cli(search, _env(clean, embedding_max_seq_length=MAX_SEQ_AFTER))  # nothing left to do
     fresh = tmp_path / "clean-ingest-64"  # the reference: a clean ingest made with the new setting
     cli(["ingest", str(reference.folder), "--quiet"], _env(fresh, embedding_max_seq_length=MAX_SEQ_AFTER))
-    refs = {128: reference.snap, MAX_SEQ_AFTER: read_snapshot(fresh)}
+    refs = {BEFORE: reference.snap, MAX_SEQ_AFTER: read_snapshot(fresh)}
     assert refs[MAX_SEQ_AFTER]["collection"][1] == keys[MAX_SEQ_AFTER]
     found = problems(read_snapshot(clean), refs[MAX_SEQ_AFTER])
     assert not found, "an uninterrupted re-embed differs from a clean ingest:\n" + "\n".join(found[:20])
-    old, new = _by_chunk(refs[128]), _by_chunk(refs[MAX_SEQ_AFTER])
+    old, new = _by_chunk(refs[BEFORE]), _by_chunk(refs[MAX_SEQ_AFTER])
     changed = sum(_cos(old[c]["vec"], new[c]["vec"]) < 0.999 for c in new)
     assert changed > len(new) // 10, "the new key should give different vectors for long chunks"
 
@@ -335,7 +337,7 @@ def test_kill_during_reembed(reference: Reference, tmp_path: Path) -> None:
         return _env(home, embedding_max_seq_length=target[0])
 
     def flip() -> None:
-        target[0] = 128 if target[0] == MAX_SEQ_AFTER else MAX_SEQ_AFTER
+        target[0] = BEFORE if target[0] == MAX_SEQ_AFTER else MAX_SEQ_AFTER
 
     def switched_half() -> bool:  # the kill came before the new key was recorded
         with _db(home) as db:

@@ -1,4 +1,4 @@
-"""Ingest with the real parts: loaders, Kiwi, SQLite FTS5, Chroma on tmp dirs, the bundled MiniLM."""
+"""Ingest with the real parts: loaders, Kiwi, SQLite FTS5, Chroma on tmp dirs, the default embedder."""
 
 from __future__ import annotations
 
@@ -148,7 +148,11 @@ def test_embedding_model_change_reembeds_without_mixing(tmp_path: Path, corpus: 
     docs, chunks = _consistent(a)
     b = Sillok(home=home, embedding_max_seq_length=256)  # a different vector space key
     assert b.embedder.key != a.embedder.key
-    assert b.search("glucose metformin")  # re-embeds on first use
+    # Until the new vectors exist, search reads the old model's complete set (never mixing the two)...
+    hits = b.search("glucose metformin", mode="dense")
+    assert hits and b.dense_embedder(b.index()).key == a.embedder.key
+    assert b.reembed() == chunks  # ...then the new set is made (the window does it in the background)
+    assert b.dense_embedder(b.index()).key == b.embedder.key and b.search("glucose metformin")
     cid = b.backend.store.collection_id("default")
     assert b.backend.vectors.count(cid, b.embedder.key) == chunks
     names = [c.name for c in b.backend.vectors.client.list_collections()]

@@ -40,7 +40,7 @@ def test_documents_lists_status_and_reasons(svc: Sillok, tmp_path: Path) -> None
 
 def test_doctor_reports_models_and_backend(svc: Sillok) -> None:
     info = svc.doctor()
-    assert info["embedding_model"] == "all-MiniLM-L6-v2"
+    assert info["embedding_model"] == "multilingual-e5-small"
     assert info["gpu_backend"] in ("cpu", "cuda", "metal")
     assert info["llm_model"].endswith(".gguf")
     assert info["data_dir"] == str(svc.settings.home)

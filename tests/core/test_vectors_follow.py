@@ -1,5 +1,5 @@
 """Keyword first, vectors after: a file is searchable as soon as it is parsed, and its vectors follow
-(durable, resumable, reported per document). Real parts: loaders, Kiwi, SQLite FTS5, Chroma, MiniLM."""
+(durable, resumable, reported per document). Real parts: loaders, Kiwi, SQLite FTS5, Chroma, the default embedder."""
 
 from __future__ import annotations
 

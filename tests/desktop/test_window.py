@@ -23,7 +23,7 @@ def test_first_run_has_default_collection_and_hint(tmp_path, make_window, qtbot)
     assert [w.sidebar.collections.item(i).text() for i in range(w.sidebar.collections.count())] == ["default  (0)"]
     assert "Drop documents" in w.chat.transcript.toPlainText()
     qtbot.waitUntil(lambda: bool(w.status_info), timeout=60_000)
-    assert "all-MiniLM-L6-v2" in w.emb_label.text()
+    assert "multilingual-e5-small" in w.emb_label.text()
     assert "not loaded" in w.model_label.text()  # no model is loaded before the first question
 
 

@@ -61,7 +61,7 @@ def test_two_desktops_share_collections_documents_and_failures(keyring_with_toke
         ("scan.pdf", "failed")]
     # Desktop B never ingested anything, yet lists the collection, its documents and A's failure.
     info = {c.name: c for c in b.collections()}[coll]
-    assert (info.documents, info.embedding_model) == (3, "all-MiniLM-L6-v2")
+    assert (info.documents, info.embedding_model) == (3, "multilingual-e5-small")
     assert info.chunks == sum(f.chunks for f in report.files) > 3
     listed = b.documents(coll)
     assert names(listed) == {"pmid-10135926.txt": "indexed", "pmid-10158597.txt": "indexed",

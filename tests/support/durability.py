@@ -29,7 +29,7 @@ KILLS = int(os.environ.get("SILLOK_KILLS", "20"))
 N_FILES = 200
 SEED = 8_2024
 REMOVED_DIR = "sub"  # the folder the remove test removes (70 of the 200 files)
-MAX_SEQ_AFTER = 64  # the re-embed test changes embedding_max_seq_length 128 → 64 (a new embedding key)
+MAX_SEQ_AFTER = 64  # the re-embed test changes embedding_max_seq_length 512 → 64 (a new embedding key)
 
 # -- the corpus --------------------------------------------------------------------------------------
 

@@ -1020,6 +1020,18 @@ Download it anyway?</source>
         <translation>모든 파일</translation>
     </message>
     <message>
+        <source>Making search vectors: {0} passages left (already found by keyword)</source>
+        <translation>검색 벡터를 만드는 중: {0}개 구절 남음 (키워드로는 이미 찾을 수 있음)</translation>
+    </message>
+    <message>
+        <source>Search vectors complete</source>
+        <translation>검색 벡터 완료</translation>
+    </message>
+    <message>
+        <source>Search vectors not made: {0}</source>
+        <translation>검색 벡터를 만들지 못했습니다: {0}</translation>
+    </message>
+    <message>
         <source>Watched folder is back: {0}</source>
         <translation>지켜보는 폴더가 다시 연결되었습니다: {0}</translation>
     </message>
