@@ -197,7 +197,7 @@ class LocalIndex:
                 cancel.check()
             if limit is not None and done >= limit:
                 break
-            rows = st.unembedded(cid, key, EMBED_BATCH)
+            rows = st.unembedded(cid, key, EMBED_BATCH if limit is None else min(EMBED_BATCH, limit - done))
             if not rows:
                 break
             texts = [with_header(title, heading, article, text) for _, _, title, heading, article, text in rows]

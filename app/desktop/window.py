@@ -92,6 +92,7 @@ class MainWindow(IngestMixin, MattersMixin, LayoutMixin, MenusMixin, QMainWindow
             if isinstance(w, QLabel):
                 w.setStyleSheet("padding: 0 6px; border-left: 1px solid palette(mid)")
             sb.addPermanentWidget(w)
+        self._init_vectors()
 
     def _connect(self) -> None:
         sb, ch = self.sidebar, self.chat

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QProgressBar, QToolButton
 
 from sillok.app.desktop.i18n import tr
 
@@ -42,6 +42,8 @@ class IngestMixin:
 
     _ingest_job: Any = None
     _vector_job: Any = None
+    _vectors_paused = False
+    _vectors_left = 0
     _ingest_queue: list[tuple[str, str, list[str], bool]]  # kind, collection, paths, quiet
     watcher: Any = None
 
@@ -126,11 +128,25 @@ class IngestMixin:
         self.follow_vectors()
 
     # -- vectors follow in the background ------------------------------------------------------------
+    def _init_vectors(self) -> None:
+        """The status bar's vectors indicator: progress while vectors are made, and Pause / Resume."""
+        self.vectors_bar = QProgressBar()
+        self.vectors_bar.setMaximumWidth(140)
+        self.vectors_bar.setFormat(tr("vectors %p%"))
+        self.vectors_pause = QToolButton()
+        self.vectors_pause.setAutoRaise(True)
+        self.vectors_pause.clicked.connect(self.toggle_vectors)
+        for w in (self.vectors_bar, self.vectors_pause):
+            w.hide()
+            self.statusBar().addPermanentWidget(w)
+        self._vectors_total = 0
+
     def follow_vectors(self) -> None:
         """Make the collection's missing vectors (new files, or all after an embedding-model upgrade) in
         slices on the worker, so questions and new files go between two slices. Search works all along:
         by keyword at once, and with the collection's last complete vector set during an upgrade."""
-        if self._vector_job is not None or self._ingest_job is not None or self._ingest_queue:
+        if (self._vector_job is not None or self._ingest_job is not None or self._ingest_queue
+                or self._vectors_paused):
             return
         from sillok.app.desktop.jobs import vector_slice
 
@@ -138,12 +154,33 @@ class IngestMixin:
         self._vector_job = self.worker.submit(lambda s, j: vector_slice(s, j, coll), name="vectors",
                                               done=self._vector_slice_done, error=self._vector_failed)
 
-    def _vector_slice_done(self, result: tuple[int, int]) -> None:
+    def toggle_vectors(self) -> None:
+        """Pause (the slice under way stops at its next batch; what was made is kept) or resume."""
+        self._vectors_paused = not self._vectors_paused
+        if self._vectors_paused and self._vector_job is not None:
+            self._vector_job.cancel.cancel()
+        self._show_vectors(self._vectors_left)
+        if not self._vectors_paused:
+            self.follow_vectors()
+
+    def _show_vectors(self, left: int) -> None:
+        self._vectors_left = left
+        self._vectors_total = max(self._vectors_total, left) if left else 0
+        busy = left > 0
+        self.vectors_bar.setVisible(busy)
+        self.vectors_pause.setVisible(busy)
+        if busy:
+            self.vectors_bar.setRange(0, self._vectors_total)
+            self.vectors_bar.setValue(self._vectors_total - left)
+            self.vectors_bar.setToolTip(tr("Making search vectors: {0} passages left (already found by keyword)")
+                                        .format(left))
+            self.vectors_pause.setText(tr("Resume") if self._vectors_paused else tr("Pause"))
+
+    def _vector_slice_done(self, result: tuple[int, int] | None) -> None:
         self._vector_job = None
-        made, left = result
+        made, left = result if result else (0, self._vectors_left)
+        self._show_vectors(left)
         if left and made:
-            self.statusBar().showMessage(tr("Making search vectors: {0} passages left (already found by keyword)")
-                                         .format(left))
             self.follow_vectors()
         elif made:
             self.statusBar().showMessage(tr("Search vectors complete"), 5000)
@@ -151,7 +188,8 @@ class IngestMixin:
 
     def _vector_failed(self, message: str) -> None:
         self._vector_job = None
-        self.statusBar().showMessage(tr("Search vectors not made: {0}").format(message), 15000)
+        if not self._vectors_paused:
+            self.statusBar().showMessage(tr("Search vectors not made: {0}").format(message), 15000)
 
     def _ingest_failed(self, message: str) -> None:
         self._ingest_job = None

@@ -1032,6 +1032,18 @@ Download it anyway?</source>
         <translation>검색 벡터를 만들지 못했습니다: {0}</translation>
     </message>
     <message>
+        <source>vectors %p%</source>
+        <translation>벡터 %p%</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>일시 중지</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>다시 시작</translation>
+    </message>
+    <message>
         <source>Watched folder is back: {0}</source>
         <translation>지켜보는 폴더가 다시 연결되었습니다: {0}</translation>
     </message>
