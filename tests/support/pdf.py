@@ -178,7 +178,7 @@ def build_layout_pdf(pages: Sequence[Sequence[LayoutItem]], title: str | None = 
     objs[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
     objs[1] = f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode()
     info = None
-    if title:
-        objs.append(f"<< /Title {pdf_string(title)} >>".encode("latin-1"))
+    if title:  # a text string in UTF-16BE with its byte order mark, so a Korean title is kept
+        objs.append(f"<< /Title <feff{title.encode('utf-16-be').hex()}> >>".encode())
         info = len(objs)
     return assemble_pdf(objs, root=1, info=info)
