@@ -230,6 +230,17 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def without_repeated_header(text: str, before: str) -> str:
+    """`text` less a leading table header (row and separator) that `before` already shows: when
+    touching chunks are merged into one passage, a long table reads with its header once."""
+    m = TABLE_RE.match(text)
+    if not m:
+        return text
+    lines = text.split("\n", 2)
+    head = lines[0] + "\n" + lines[1]
+    return lines[2] if len(lines) == 3 and head in before else text
+
+
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

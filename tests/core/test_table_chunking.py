@@ -79,3 +79,13 @@ def test_a_short_table_stays_whole_with_its_prose(tmp_path: Path) -> None:
     doc = load(path)
     (chunk,) = chunk_document(doc, "n")
     assert table in chunk.text and chunk.text == doc.pages[0].text[chunk.start : chunk.end]
+
+
+def test_merged_neighbours_show_a_table_header_once() -> None:
+    from sillok.ingest.chunking import without_repeated_header
+
+    head = "| 항목 | 금액(원) |\n| --- | --- |"
+    first, second = f"안내\n\n{head}\n| 초진 | 17,610 |", f"{head}\n| 재진 | 12,590 |"
+    assert without_repeated_header(second, first) == "| 재진 | 12,590 |"
+    assert without_repeated_header(second, "안내") == second  # not shown before: kept
+    assert without_repeated_header("plain text", first) == "plain text"

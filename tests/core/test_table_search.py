@@ -55,3 +55,13 @@ def test_row_question_finds_the_row_with_its_header(tmp_path: Path, fmt: str) ->
     assert FEE_ROW in top.text and top.chunk_ids == [top.chunk_id] and top.ordinal > 0
     assert top.text.startswith("| " + " | ".join(FEE_HEADER) + " |\n| --- |")
     assert Path(top.source).name == f"fees.{fmt}"
+
+
+def test_merged_hits_read_a_split_table_with_one_header(svc, tmp_path: Path) -> None:
+    write_document(tmp_path / "fees.docx", FEE_NOTICE, title="2024년 진료비 수가 안내")
+    svc.ingest([tmp_path / "fees.docx"])
+    header = "| " + " | ".join(FEE_HEADER) + " |"
+    for hit in svc.search("진료비 수가 검사 금액"):
+        assert hit.text.count(header) == 1, hit.text
+        if len(hit.chunk_ids) > 1:
+            assert FEE_ROW in hit.text
