@@ -39,7 +39,9 @@ class Document:
 
 @dataclass(frozen=True)
 class Chunk:
-    """A retrievable passage. ``start``/``end`` are character offsets into its page's text."""
+    """A retrievable passage. ``start``/``end`` are character offsets into its page's text: ``text`` is
+    ``page.text[start:end]``, except that a later piece of a long Markdown table starts with the table's
+    header row and separator repeated (ingest/chunking.py), so its rows keep their column names."""
 
     chunk_id: str
     source: str

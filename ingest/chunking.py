@@ -1,8 +1,11 @@
 """Structure-aware chunking: articles and headings first, paragraphs and sentences next, size last.
 
 Every chunk keeps its page, its character offsets into that page's text, the heading path above it and,
-for statutes, the article (제N조, with 항/호 where the chunk starts inside one). Headings arrive from
-the loaders as Markdown heading lines, so one chunker serves every format.
+for statutes, the article (제N조, with 항/호 where the chunk starts inside one). Headings and tables arrive
+from the loaders as Markdown (heading lines, tables with a header row and separator), so one chunker
+serves every format. A table is cut only between rows, and every piece of a long table after the first
+starts with the table's header row and separator repeated, so a row found alone still says what its
+columns are; that repeated header is the one part of a chunk's text not at page[start:end].
 
 langchain-text-splitters' RecursiveCharacterTextSplitter is used for the size step (a paragraph that
 alone exceeds the budget); the structure step is our own because no LangChain splitter knows Korean
@@ -25,6 +28,8 @@ HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.M)
 PARAGRAPH_MARK = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 ITEM_RE = re.compile(r"^\s*(\d{1,3})\.\s", re.M)
 # Where a long paragraph may be cut: Korean sentence ends, then English ones, then spaces.
+# A Markdown table: header row, separator row (| --- | --- |), then the rows.
+TABLE_RE = re.compile(r"^\|[^\n]*\|[ \t]*\n\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*$(?:\n\|[^\n]*)*", re.M)
 SEPARATORS = ["\n\n", "\n", "다. ", "다.\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
 
 
@@ -41,10 +46,12 @@ def chunk_document(doc: Document, doc_id: str, size: int = 900, min_size: int = 
     chunks: list[Chunk] = []
     heading_stack: list[str] = []
     for page in doc.pages:
-        for start, end, heading, article in _pieces(page.text, heading_stack, size, min_size):
+        for start, end, prefix, heading, article in _pieces(page.text, heading_stack, size, min_size):
             text = page.text[start:end]
             if not text.strip():
                 continue
+            if prefix:  # a long table's header, repeated ahead of its later rows
+                text = prefix + "\n" + text
             ordinal = len(chunks)
             chunks.append(
                 Chunk(
@@ -66,10 +73,10 @@ def chunk_document(doc: Document, doc_id: str, size: int = 900, min_size: int = 
 
 def _pieces(
     text: str, heading_stack: list[str], size: int, min_size: int
-) -> Iterator[tuple[int, int, str, str | None]]:
+) -> Iterator[tuple[int, int, str, str, str | None]]:
     for block in _blocks(text, heading_stack):
-        for start, end in _pack(text, block.start, block.end, size, min_size):
-            yield start, end, block.heading, _article_at(text, block, start)
+        for start, end, prefix in _pack(text, block.start, block.end, size, min_size):
+            yield start, end, prefix, block.heading, _article_at(text, block, start)
 
 
 def _blocks(text: str, heading_stack: list[str]) -> Iterator[_Block]:
@@ -131,23 +138,60 @@ def _article_at(text: str, block: _Block, start: int) -> str | None:
     return label
 
 
-def _pack(text: str, start: int, end: int, size: int, min_size: int) -> Iterator[tuple[int, int]]:
-    """Greedily pack paragraphs of text[start:end] into spans of at most `size` characters."""
+def _pack(text: str, start: int, end: int, size: int, min_size: int) -> Iterator[tuple[int, int, str]]:
+    """Greedily pack paragraphs (and table rows) of text[start:end] into spans of at most `size`
+    characters; each span comes with the table header to put in front of it ("" for none)."""
     if end - start <= size:
-        yield _trim(text, start, end)
+        yield (*_trim(text, start, end), "")
         return
-    spans = list(_units(text, start, end, size))
-    cur_s, cur_e = spans[0]
-    for s, e in spans[1:]:
-        if e - cur_s <= size or cur_e - cur_s < min_size:
+    units = list(_units(text, start, end, size))
+    cur_s, cur_e, cur_p = units[0]
+    for s, e, p in units[1:]:
+        room = size - (len(cur_p) + 1 if cur_p else 0)
+        if e - cur_s <= room or cur_e - cur_s < min_size:
             cur_e = e
         else:
-            yield _trim(text, cur_s, cur_e)
-            cur_s, cur_e = s, e
-    yield _trim(text, cur_s, cur_e)
+            yield (*_trim(text, cur_s, cur_e), cur_p)
+            cur_s, cur_e, cur_p = s, e, p
+    yield (*_trim(text, cur_s, cur_e), cur_p)
 
 
-def _units(text: str, start: int, end: int, size: int) -> Iterator[tuple[int, int]]:
+def _units(text: str, start: int, end: int, size: int) -> Iterator[tuple[int, int, str]]:
+    """Prose paragraphs and Markdown tables in order, as (start, end, header to repeat) units."""
+    pos = start
+    for m in TABLE_RE.finditer(text, start, end):
+        yield from ((s, e, "") for s, e in _paragraphs(text, pos, m.start(), size))
+        yield from _table_units(text, m.start(), m.end(), size)
+        pos = m.end()
+    yield from ((s, e, "") for s, e in _paragraphs(text, pos, end, size))
+
+
+def _table_units(text: str, start: int, end: int, size: int) -> Iterator[tuple[int, int, str]]:
+    """A table that fits is one unit. A longer one is one unit per row (the first row kept with the
+    header so a chunk never ends on a bare header), each later row carrying the header to repeat; a
+    row longer than the budget (a whole paragraph in one cell) is cut by the splitter."""
+    if end - start <= size:
+        yield start, end, ""
+        return
+    starts = [start] + [start + k + 1 for k, ch in enumerate(text[start:end]) if ch == "\n"]
+    ends = [s - 1 for s in starts[1:]] + [end]
+    if len(starts) < 3:
+        yield start, end, ""
+        return
+    header = text[start : ends[1]]
+    prefix = header if len(header) <= size // 2 else ""
+    spans = [(start, ends[2])] + list(zip(starts[3:], ends[3:], strict=True))
+    room = max(size - len(prefix) - 1, 1)
+    for i, (s, e) in enumerate(spans):
+        first = "" if i == 0 else prefix
+        if e - s <= room:
+            yield s, e, first
+        else:
+            for j, (a, b) in enumerate(_split_long(text, s, e, room)):
+                yield a, b, first if j == 0 else prefix
+
+
+def _paragraphs(text: str, start: int, end: int, size: int) -> Iterator[tuple[int, int]]:
     """Paragraph spans; a paragraph longer than `size` is cut at sentence ends by the splitter."""
     para_re = re.compile(r"\n\s*\n|\n(?=[" + PARAGRAPH_MARK + r"])|\n(?=\s*\d{1,3}\.\s)")
     pos = start
@@ -184,6 +228,17 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def without_repeated_header(text: str, before: str) -> str:
+    """`text` less a leading table header (row and separator) that `before` already shows: when
+    touching chunks are merged into one passage, a long table reads with its header once."""
+    m = TABLE_RE.match(text)
+    if not m:
+        return text
+    lines = text.split("\n", 2)
+    head = lines[0] + "\n" + lines[1]
+    return lines[2] if len(lines) == 3 and head in before else text
 
 
 def content_hash(data: bytes) -> str:

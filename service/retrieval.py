@@ -20,6 +20,7 @@ from typing import Any
 from sillok.foundation.protocols import Embedder
 from sillok.foundation.types import Chunk, Hit
 from sillok.ingest.analyzer import analyse_query
+from sillok.ingest.chunking import without_repeated_header
 from sillok.ingest.doc_names import named_in
 from sillok.ingest.index import CollectionIndex, IndexReader
 from sillok.models.embedding import MINILM
@@ -177,11 +178,13 @@ def _merge_into(hits: list[Hit], new: Hit) -> bool:
         if h.doc_id != new.doc_id or h.page != new.page:
             continue
         if new.ordinal == h.last_ordinal + 1:
-            h.text, h.end, h.last_ordinal = h.text + "\n" + new.text, new.end, new.ordinal
+            text = without_repeated_header(new.text, h.text)
+            h.text, h.end, h.last_ordinal = h.text + "\n" + text, new.end, new.ordinal
             h.chunk_ids.append(new.chunk_id)
             return True
         if new.ordinal == h.ordinal - 1:
-            h.text, h.start, h.ordinal = new.text + "\n" + h.text, new.start, new.ordinal
+            h.text = new.text + "\n" + without_repeated_header(h.text, new.text)
+            h.start, h.ordinal = new.start, new.ordinal
             h.chunk_ids.insert(0, new.chunk_id)
             return True
     return False

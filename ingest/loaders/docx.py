@@ -1,8 +1,8 @@
 """DOCX via python-docx.
 
 Body paragraphs and tables are walked in document order (body children, content controls included) so a table stays next
-to the paragraph that introduces it. Heading styles become Markdown headings and table rows become
-"a | b | c" lines, which is what the chunker keys on whatever the source format.
+to the paragraph that introduces it. Heading styles become Markdown headings and tables Markdown tables
+(ingest/loaders/tables.py), which is what the chunker keys on whatever the source format.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import olefile
 from sillok.foundation.errors import LoadError
 from sillok.foundation.types import Document, Page
 from sillok.ingest.loaders.limits import check_zip
+from sillok.ingest.loaders.tables import render_table
 
 _HEADING = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
 
@@ -38,19 +39,20 @@ def _heading_level(paragraph: Any) -> int:
     return 0
 
 
-def _table_lines(table: Any) -> list[str]:
-    lines: list[str] = []
+def _table_rows(table: Any) -> list[list[str]]:
+    """Cell texts row by row, one per grid column so the columns line up under the header: the
+    continuation of a horizontally merged cell is left empty, a vertically merged cell repeats its
+    text on every row it spans (so each row still says which group it belongs to)."""
+    rows: list[list[str]] = []
     for row in table.rows:
         cells: list[str] = []
         prev: Any = None
         for cell in row.cells:
-            if prev is not None and cell._tc is prev:  # horizontally merged cell repeats itself
-                continue
+            same = prev is not None and cell._tc is prev
             prev = cell._tc
-            cells.append(" ".join(cell.text.split()))
-        if any(cells):
-            lines.append(" | ".join(cells))
-    return lines
+            cells.append("" if same else cell.text)
+        rows.append(cells)
+    return rows
 
 
 def _check_container(path: Path) -> None:
@@ -102,9 +104,9 @@ def load_docx(path: Path) -> Document:
                     text = "#" * level + " " + text
                 blocks.append(text)
             elif isinstance(item, Table):
-                lines = _table_lines(item)
-                if lines:
-                    blocks.append("\n".join(lines))
+                table = render_table(_table_rows(item))
+                if table:
+                    blocks.append(table)
         core_title = (doc.core_properties.title or "").strip()
     except LoadError:
         raise

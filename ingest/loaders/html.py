@@ -1,7 +1,7 @@
 """HTML via BeautifulSoup + lxml.
 
 Page chrome (scripts, styles, navigation, headers, footers) is dropped so menus do not pollute search;
-headings become Markdown headings, block elements become paragraphs and table rows "a | b" lines.
+headings become Markdown headings, block elements become paragraphs and tables Markdown tables (ingest/loaders/tables.py).
 Bytes are decoded by the declared charset when there is one, else by the same rules as plain text
 (so an undeclared EUC-KR page is not read as Latin-1).
 """
@@ -17,6 +17,7 @@ from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
 from sillok.foundation.errors import LoadError
 from sillok.foundation.types import Document, Page
+from sillok.ingest.loaders.tables import render_table
 from sillok.ingest.loaders.text import decode_bytes
 
 _DROP = ("script", "style", "nav", "header", "footer", "noscript", "template", "svg", "iframe", "head")
@@ -50,6 +51,14 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def _span(value: object) -> int:
+    try:
+        n = int(str(value)) if value is not None else 1
+    except ValueError:
+        return 1
+    return n if 1 <= n <= 64 else 1
+
+
 def _decode(data: bytes) -> str | None:
     m = _CHARSET.search(data[:4096])
     if m:
@@ -80,15 +89,38 @@ class _Walker:
             self._prefix = ""
 
     def table(self, table: Tag) -> None:
-        lines = []
+        """The table's own rows (nested tables are read through their cell's text), placed on a grid:
+        a colspan leaves the columns it covers empty, a rowspan repeats the text down its rows."""
+        rows: list[list[str]] = []
+        below: dict[int, tuple[str, int]] = {}  # column -> (text, rows still covered) from a rowspan
         for tr in table.find_all("tr"):
             if tr.find_parent("table") is not table:
-                continue  # rows of nested tables are read through their cell's text
-            cells = [_squash(c.get_text(" ")) for c in tr.find_all(["td", "th"], recursive=False)]
-            if any(cells):
-                lines.append(" | ".join(cells))
-        if lines:
-            self.blocks.append("\n".join(lines))
+                continue
+            row: list[str] = []
+            for cell in tr.find_all(["td", "th"], recursive=False):
+                while len(row) in below:
+                    row.append(self._carry(below, len(row)))
+                text = _squash(cell.get_text(" "))
+                col = len(row)
+                span, down = _span(cell.get("colspan")), _span(cell.get("rowspan"))
+                row += [text] + [""] * (span - 1)
+                if down > 1:
+                    below[col] = (text, down - 1)
+            while below and max(below) >= len(row):
+                row.append(self._carry(below, len(row)) if len(row) in below else "")
+            rows.append(row)
+        text = render_table(rows)
+        if text:
+            self.blocks.append(text)
+
+    @staticmethod
+    def _carry(below: dict[int, tuple[str, int]], col: int) -> str:
+        text, left = below[col]
+        if left > 1:
+            below[col] = (text, left - 1)
+        else:
+            del below[col]
+        return text
 
     def walk(self, node: Tag) -> None:
         for child in node.children:

@@ -14,8 +14,9 @@ extraction needs only a small part of the format (HWP 5.0 spec, "문서 파일 �
   21-23) controls take 8 units (code, 12 bytes of data, code again) and are skipped whole — tab (9)
   is an inline control and becomes "\\t".
 
-Tables are rebuilt from the cell list headers (row address, cells in file order) into "a | b" rows; if
-that layout is not recognised, cell text still comes out as plain paragraphs.
+Tables are rebuilt from the cell list headers (column and row address, spans) into Markdown tables
+(ingest/loaders/tables.py); if that layout is not recognised, cell text still comes out as plain
+paragraphs.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import olefile
 from sillok.foundation.errors import LoadError, NeedsOCR
 from sillok.foundation.types import Document, Page
 from sillok.ingest.loaders.limits import MAX_UNZIPPED_BYTES
+from sillok.ingest.loaders.tables import render_table
 
 SIGNATURE = b"HWP Document File"
 FLAG_COMPRESSED, FLAG_PASSWORD, FLAG_DISTRIBUTION = 0x1, 0x2, 0x4
@@ -52,14 +54,35 @@ class _Table:
     level: int
     seen_table_record: bool = False
     caption: list[str] = field(default_factory=list)
-    cells: list[tuple[int, list[str]]] = field(default_factory=list)  # (row address, paragraphs)
+    # (row, column, rows spanned, columns spanned, paragraphs), in file order.
+    cells: list[tuple[int, int, int, int, list[str]]] = field(default_factory=list)
 
     def render(self) -> str:
-        rows: dict[int, list[str]] = {}
-        for row, paras in self.cells:
-            rows.setdefault(row, []).append(" ".join(" ".join(p.split()) for p in paras))
-        lines = [" | ".join(cells) for _, cells in sorted(rows.items()) if any(cells)]
-        return "\n".join([*(" ".join(c.split()) for c in self.caption), *lines]).strip()
+        grid: dict[tuple[int, int], str] = {}
+        for row, col, rows, cols, paras in self.cells:
+            text = " ".join(" ".join(p.split()) for p in paras)
+            for dr in range(rows):  # a merged cell's text repeats down the rows it spans
+                grid.setdefault((row + dr, col), text)
+                for dc in range(1, cols):
+                    grid.setdefault((row + dr, col + dc), "")
+        table = ""
+        if grid:
+            n_rows, n_cols = max(r for r, _ in grid) + 1, max(c for _, c in grid) + 1
+            table = render_table([[grid.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)])
+        return "\n".join([*(" ".join(c.split()) for c in self.caption), table]).strip()
+
+
+def _cell_address(payload: bytes, row_guess: int, col_guess: int) -> tuple[int, int, int, int]:
+    """(row, column, rows spanned, columns spanned) from a cell's LIST_HEADER (column, row, column
+    span, row span as UINT16 at offsets 8-15), falling back to the next place where a value is absurd."""
+    col, row, cols, rows = struct.unpack_from("<HHHH", payload, 8) if len(payload) >= 16 else (0, 0, 0, 0)
+    if len(payload) < 16 or row > 4096 or col > 256:
+        if len(payload) >= 12:
+            (row,) = struct.unpack_from("<H", payload, 10)
+        else:
+            row = row_guess
+        col, rows, cols = col_guess, 1, 1
+    return row, col, rows if 1 <= rows <= 64 else 1, cols if 1 <= cols <= 64 else 1
 
 
 def decode_para_text(payload: bytes) -> str:
@@ -124,7 +147,7 @@ def _inflate(path: Path, raw: bytes) -> bytes:
 
 
 def _section_blocks(records: Iterator[tuple[int, int, bytes]], counter: list[int]) -> list[str]:
-    """Paragraph blocks of one section, with tables folded into "a | b" rows."""
+    """Paragraph blocks of one section, with tables folded into Markdown tables."""
     blocks: list[str] = []
     stack: list[_Table] = []
     target: list[list[str]] = [blocks]  # where paragraph text goes now (top level, a cell, a caption)
@@ -149,9 +172,9 @@ def _section_blocks(records: Iterator[tuple[int, int, bytes]], counter: list[int
         elif tag == TAG_LIST_HEADER and stack and level == stack[-1].level + 1:
             table = stack[-1]
             if table.seen_table_record and len(payload) >= 12:
-                (row,) = struct.unpack_from("<H", payload, 10)
-                table.cells.append((row, []))
-                target[-1] = table.cells[-1][1]
+                last = table.cells[-1] if table.cells else (0, -1, 1, 1, [])
+                table.cells.append((*_cell_address(payload, last[0], last[1] + last[3]), []))
+                target[-1] = table.cells[-1][4]
             else:
                 target[-1] = table.caption
         elif tag == TAG_PARA_TEXT:

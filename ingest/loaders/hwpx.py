@@ -2,7 +2,8 @@
 
 Sections are read in the order the package's spine (``Contents/content.hpf``) gives, else by section
 number. Elements are matched by local name so the 2011/2016 namespace variants all work. Each ``p``
-paragraph becomes a block; tables become "a | b" rows, with nested paragraphs of a cell joined by spaces.
+paragraph becomes a block; tables become Markdown tables (ingest/loaders/tables.py) placed by each
+cell's address, with nested paragraphs of a cell joined by spaces.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from lxml import etree
 from sillok.foundation.errors import LoadError, NeedsOCR
 from sillok.foundation.types import Document, Page
 from sillok.ingest.loaders.limits import check_zip, read_member
+from sillok.ingest.loaders.tables import render_table
 
 _SECTION = re.compile(r"^Contents/section(\d+)\.xml$", re.IGNORECASE)
 _INLINE = {"tab": "\t", "lineBreak": "\n", "nbSpace": " ", "fwSpace": " ", "hyphen": "-"}
@@ -82,18 +84,42 @@ class _Extractor:
             out.append(text)
 
     def table(self, tbl: Any, out: list[str]) -> None:
-        rows: list[str] = []
-        for tr in (c for c in tbl if _local(c) == "tr"):
-            cells: list[str] = []
+        grid: dict[tuple[int, int], str] = {}
+        for r, tr in enumerate(c for c in tbl if _local(c) == "tr"):
+            col = 0
             for tc in (c for c in tr if _local(c) == "tc"):
                 parts: list[str] = []
                 for p in _top_paragraphs(tc):
                     self.paragraph(p, parts)
-                cells.append(" ".join(" ".join(x.split()) for x in parts))
-            if any(cells):
-                rows.append(" | ".join(cells))
-        if rows:
-            out.append("\n".join(rows))
+                row, col, rows, cols = _cell_place(tc, r, col)
+                for dr in range(rows):  # a merged cell's text repeats down the rows it spans
+                    grid.setdefault((row + dr, col), " ".join(parts))
+                    for dc in range(1, cols):
+                        grid.setdefault((row + dr, col + dc), "")
+                col += cols
+        if grid:
+            n_rows = max(r for r, _ in grid) + 1
+            n_cols = max(c for _, c in grid) + 1
+            text = render_table([[grid.get((r, c), "") for c in range(n_cols)] for r in range(n_rows)])
+            if text:
+                out.append(text)
+
+
+def _cell_place(tc: Any, row: int, col: int) -> tuple[int, int, int, int]:
+    """(row, column, rows spanned, columns spanned) of a ``tc``, from its ``cellAddr`` and
+    ``cellSpan`` where they are given and sane, else the next free place in its row."""
+
+    def num(el: Any, name: str, default: int, top: int) -> int:
+        try:
+            value = int(el.get(name)) if el is not None and el.get(name) is not None else default
+        except ValueError:
+            return default
+        return value if 0 <= value <= top else default
+
+    addr = next((c for c in tc if _local(c) == "cellAddr"), None)
+    span = next((c for c in tc if _local(c) == "cellSpan"), None)
+    return (num(addr, "rowAddr", row, 4096), num(addr, "colAddr", col, 256),
+            max(1, num(span, "rowSpan", 1, 64)), max(1, num(span, "colSpan", 1, 64)))
 
 
 def _section_names(path: Path, zf: zipfile.ZipFile) -> tuple[list[str], str]:

@@ -2,7 +2,8 @@
 
 One Page per PDF page with its real 1-based number, so answers can cite "p. 12". Pages without text are
 left out; when no page has text the file is a scan and is reported as needing OCR instead of being
-indexed empty.
+indexed empty. Pages that draw a ruled table are re-read with their tables as Markdown
+(ingest/loaders/pdf_tables.py).
 """
 
 from __future__ import annotations
@@ -97,6 +98,9 @@ def load_pdf(path: Path) -> Document:
         elif not images:
             images = _has_images(page)
     if pages:
+        from sillok.ingest.loaders.pdf_tables import with_tables
+
+        pages = with_tables(path, pages_obj, pages)
         return Document(path=path, pages=pages, title=_title(reader) or path.stem, format="pdf")
     if failed == len(pages_obj):
         raise LoadError(path, "corrupt PDF (text extraction failed on every page)")

@@ -46,7 +46,7 @@ def test_html_structure(tmp_path: Path) -> None:
         "## 처리 기간",
         "- 일반 민원: 7일",
         "- 복합 민원: 14일",
-        "구분 | 기간\n일반 | 7일",
+        "| 구분 | 기간 |\n| --- | --- |\n| 일반 | 7일 |",
         "Loose text in a div",
         "###### Small heading",
     ]

@@ -109,7 +109,7 @@ def test_report_sample_text_and_table() -> None:
     assert doc.format == "hwp" and doc.pages[0].number is None
     text = doc.pages[0].text
     assert "리포트의 제목" in text
-    assert "과목명 | ○○○○\n담당교수 | ○○○" in text  # table rows rebuilt from cell addresses
+    assert "| 과목명 | ○○○○ |\n| --- | --- |\n| 담당교수 | ○○○ |" in text  # rebuilt from cell addresses
     assert "\x00" not in text and "\ufffd" not in text
 
 
@@ -126,8 +126,9 @@ def test_press_release_sample() -> None:
 @needs_samples
 def test_merged_table_layout() -> None:
     lines = load(SAMPLES / "merging-cell.hwp").pages[0].text.splitlines()
-    assert lines[0] == "0,0 | 0,1 | 0,2 | 0,3 | 0,4 | 0,5 | 0,6"
-    assert len(lines) == 7
+    assert lines[0] == "| 0,0 | 0,1 | 0,2 | 0,3 | 0,4 | 0,5 | 0,6 |"
+    assert lines[1] == "| --- " * 7 + "|"
+    assert len(lines) == 8
 
 
 @needs_samples

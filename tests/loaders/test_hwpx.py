@@ -25,7 +25,7 @@ def test_paragraphs_tables_and_spine_order(make_hwpx: MakeHwpx) -> None:
         "첫째 구역",
         "탭 뒤이어서",
         "둘째 구역",
-        "이름 | 점수\n홍길동 | 90",
+        "| 이름 | 점수 |\n| --- | --- |\n| 홍길동 | 90 |",
     ]
 
 

@@ -27,7 +27,7 @@ KNOWN_TEXT = {
     "hwpjs_basicsReport.hwp": "리포트의 제목",
     "source.hwp": "이것은 원본 HWP 파일의 내용입니다.",
     "target.hwp": "이것은 Target HWP의 문단 내용입니다.",
-    "reader_writer_SimpleTable.hwpx": "1 | 2",
+    "reader_writer_SimpleTable.hwpx": "| 1 |  | 2 |\n| --- | --- | --- |\n| 1 |  | 3 |",  # merged cells
     "tool_textextractor_Table.hwpx": "개똥이 | 89 | 65 | 78",
     "tool_textextractor_multipara.hwpx": "김하성은 2일(이하 한국시간)",
     "reader_writer_HeaderFooter.hwpx": "머리말 테스트",

@@ -91,3 +91,94 @@ def write_pdf(path: Path, pages: Sequence[PageText], **kwargs: object) -> Path:
 def broken_pdf(body: bytes) -> bytes:
     """A file that starts like a PDF (the version line) and goes on with `body`: no valid structure."""
     return VERSION + body
+
+
+# --- Pages with ruled tables and Korean text (issue 15: tables kept as tables) -----------------------
+
+# A page of laid-out items, top to bottom: a text line (str) or a ruled table (rows of cell strings, the
+# first row the header).
+LayoutItem = str | Sequence[Sequence[str]]
+
+# Korean without embedding a font file: Adobe-Korea1 CID font named by the PDF standard's predefined
+# UniKS-UCS2-H CMap (every viewer and text extractor maps its codes, UCS-2, back to Unicode).
+_KOREAN_FONT = (
+    b"<< /Type /Font /Subtype /Type0 /BaseFont /HYSMyeongJo-Medium /Encoding /UniKS-UCS2-H "
+    b"/DescendantFonts [%d 0 R] >>",
+    b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /HYSMyeongJo-Medium /CIDSystemInfo "
+    b"<< /Registry (Adobe) /Ordering (Korea1) /Supplement 1 >> /FontDescriptor %d 0 R /DW 1000 "
+    b"/W [1 95 500] >>",
+    b"<< /Type /FontDescriptor /FontName /HYSMyeongJo-Medium /Flags 6 /FontBBox [0 -148 1001 880] "
+    b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 91 >>",
+)
+_SIZE = 10  # points, cell and line text
+_ROW_H = 18  # points per table row
+
+
+def _wide(text: str) -> bool:
+    return any(ord(ch) > 0xFF for ch in text)
+
+
+def _width(text: str) -> float:
+    """Rough advance of `text` at _SIZE points: half an em for Latin, a full em for Korean."""
+    return sum(_SIZE if ord(ch) > 0xFF else _SIZE * 0.55 for ch in text)
+
+
+def _show(text: str, x: float, y: float) -> str:
+    """A text object drawing `text` at (x, y): Helvetica for Latin-1, the CID font for the rest."""
+    if _wide(text):
+        return f"BT /F2 {_SIZE} Tf {x:.1f} {y:.1f} Td <{text.encode('utf-16-be').hex()}> Tj ET"
+    return f"BT /F1 {_SIZE} Tf {x:.1f} {y:.1f} Td {pdf_string(text)} Tj ET"
+
+
+def _table_ops(rows: Sequence[Sequence[str]], top: float) -> tuple[list[str], float]:
+    """Stroked grid lines and cell text for a table whose top edge is at `top`; returns its bottom."""
+    n_cols = max(len(r) for r in rows)
+    widths = [max(_width(r[c]) if c < len(r) else 0 for r in rows) + 12 for c in range(n_cols)]
+    xs = [72.0]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    bottom = top - _ROW_H * len(rows)
+    ops = ["0.5 w"]
+    ops += [f"{xs[0]:.1f} {top - i * _ROW_H:.1f} m {xs[-1]:.1f} {top - i * _ROW_H:.1f} l S" for i in range(len(rows) + 1)]
+    ops += [f"{x:.1f} {top:.1f} m {x:.1f} {bottom:.1f} l S" for x in xs]
+    for i, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if cell:
+                ops.append(_show(cell, xs[c] + 6, top - (i + 1) * _ROW_H + 5))
+    return ops, bottom
+
+
+def build_layout_pdf(pages: Sequence[Sequence[LayoutItem]], title: str | None = None) -> bytes:
+    """A PDF whose pages hold text lines and ruled tables (grid lines drawn as strokes, as office
+    suites export them), Korean included, laid out from the top (y 740) down. Items are not broken
+    across pages: give each page what fits (about 35 table rows)."""
+    objs: list[bytes] = [b"", b""]
+    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    f1 = len(objs)
+    n = len(objs) + 1
+    objs += [_KOREAN_FONT[0] % (n + 1), _KOREAN_FONT[1] % (n + 2), _KOREAN_FONT[2]]
+    resources = f"/Font << /F1 {f1} 0 R /F2 {n} 0 R >>"
+    kids = []
+    for items in pages:
+        ops: list[str] = []
+        y = 740.0
+        for item in items:
+            if isinstance(item, str):
+                y -= 16
+                ops.append(_show(item, 72, y))
+            else:
+                table_ops, y = _table_ops(item, y - 8)
+                ops += table_ops
+                y -= 8
+        stream = "\n".join(ops).encode("latin-1")
+        objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {len(objs)} 0 R "
+                    f"/Resources << {resources} >> >>".encode())
+        kids.append(len(objs))
+    objs[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
+    objs[1] = f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode()
+    info = None
+    if title:  # a text string in UTF-16BE with its byte order mark, so a Korean title is kept
+        objs.append(f"<< /Title <feff{title.encode('utf-16-be').hex()}> >>".encode())
+        info = len(objs)
+    return assemble_pdf(objs, root=1, info=info)
