@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from sillok.foundation.settings import load_settings
-from sillok.models.registry import RECOMMENDED, RecommendedModel
+from sillok.models.catalogue import RECOMMENDED, RecommendedModel
 from sillok.models.tiny_gguf import write_tiny_llama_gguf
 
 
