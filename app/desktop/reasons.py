@@ -95,6 +95,11 @@ _RULES: list[tuple[str, Callable[[], str]]] = [
      lambda: tr("The watched folder {0} (collection {1}) is not available: disconnected or not mounted.")),
     (rf"only {_X} GB free where the data folder is \({_X}\)",
      lambda: tr("Only {0} GB free on the disk of the data folder ({1}).")),
+    # an answer's notice (sillok.service.answering): the answering model cannot write the question's language
+    (r"(?i)(?:the )?(?:answering )?model(?: .+?)? (?:cannot|can't|does not|doesn't) (?:write|answer in|handle|speak)"
+     r" (?:Korean|한국어)\b.*",
+     lambda: tr("The answering model cannot write Korean: the sentences quoted from your documents are the answer. "
+                "For written answers in Korean, download a model that handles Korean (Settings → Download).")),
     # errors of the service layer the window shows
     (rf"{_X} is not in collection {_X}", lambda: tr("{0} is not in the collection {1}")),
     (rf"invalid collection name {_X}(?:: use 1–100 characters, no slashes)?",

@@ -112,12 +112,17 @@ class MenusMixin:
         self.folders_dialog = FoldersDialog(self)  # tests reach it here
         self.folders_dialog.open()
 
-    def open_settings(self) -> None:
+    def open_settings(self, download: bool = False) -> None:
+        """Settings (window-modal); ``download``: straight on to its Download dialog (an answer's notice
+        that the model cannot write the question's language points here)."""
         from sillok.app.desktop.settings_dialog import SettingsDialog
 
         dlg = SettingsDialog(self.settings, self.language, self)
-        if dlg.exec():
-            self.apply_settings(dlg.values())
+        self.settings_dialog = dlg  # tests reach it here
+        dlg.accepted.connect(lambda: self.apply_settings(dlg.values()))
+        dlg.open()
+        if download:
+            dlg.download_btn.click()
 
     # -- View ----------------------------------------------------------------------------------------
     def zoom(self, step: int) -> None:

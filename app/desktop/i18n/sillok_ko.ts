@@ -1247,5 +1247,41 @@ Everything stays on this computer.</source>
         <source>… and {0} more (the document list shows every file)</source>
         <translation>… 외 {0}개 (문서 목록에 모든 파일이 있습니다)</translation>
     </message>
+    <message>
+        <source>From your documents</source>
+        <translation>문서 원문</translation>
+    </message>
+    <message>
+        <source>Open Settings → Download…</source>
+        <translation>설정 → 다운로드 열기…</translation>
+    </message>
+    <message>
+        <source>Your documents do not answer this question.</source>
+        <translation>문서에 이 질문에 대한 답이 없습니다.</translation>
+    </message>
+    <message>
+        <source>The closest passages, to read yourself:</source>
+        <translation>가장 가까운 구절 (직접 읽어 보세요):</translation>
+    </message>
+    <message>
+        <source>No passage came close.</source>
+        <translation>가까운 구절이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Model’s guess — not from your documents</source>
+        <translation>모델의 추측 — 문서에서 나온 내용이 아닙니다</translation>
+    </message>
+    <message>
+        <source>Not checked against your documents; do not rely on it.</source>
+        <translation>문서로 확인되지 않았습니다. 근거로 삼지 마세요.</translation>
+    </message>
+    <message>
+        <source>uncited</source>
+        <translation>출처 없음</translation>
+    </message>
+    <message>
+        <source>The answering model cannot write Korean: the sentences quoted from your documents are the answer. For written answers in Korean, download a model that handles Korean (Settings → Download).</source>
+        <translation>답변 모델이 한국어를 쓰지 못합니다. 문서에서 인용한 문장이 답입니다. 한국어로 쓴 답변을 받으려면 한국어를 지원하는 모델을 내려받으세요 (설정 → 다운로드).</translation>
+    </message>
 </context>
 </TS>
