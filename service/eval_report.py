@@ -1,0 +1,162 @@
+"""An evaluation's report as Markdown and as one self-contained HTML file (no scripts, no links out).
+
+Why both: Markdown reads in a terminal, a ticket or a diff between two runs; the HTML opens anywhere
+(and in the window's report dialog) with a bar chart of recall@k drawn as inline SVG and the
+per-question table. Figures are fractions shown as percentages; "—" where a figure does not apply (no
+question expected a source, or a retrieval-only run has no answers).
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from sillok.service.evaluation import K_MAX, EvalReport, EvalRow
+
+DASH = "—"
+
+
+def pct(value: float | None) -> str:
+    return DASH if value is None else f"{value * 100:.1f}%"
+
+
+def ms(timing: dict[str, float] | None) -> str:
+    return DASH if not timing else f"{timing['mean_ms']:.0f} ms mean, {timing['median_ms']:.0f} ms median"
+
+
+def yes_no(value: bool | None) -> str:
+    return DASH if value is None else ("yes" if value else "no")
+
+
+def headline(report: EvalReport) -> list[tuple[str, str]]:
+    """(label, value) rows of the summary, in the order both reports and the CLI show them."""
+    r = report
+    rows = [("Questions", str(len(r.rows))),
+            ("Questions with an expected source", str(len(r.with_source))),
+            ("Recall@1 / @3 / @5 / @10", " / ".join(pct(r.recall_at(k)) for k in (1, 3, 5, K_MAX))),
+            ("MRR of the expected source", DASH if r.mrr is None else f"{r.mrr:.3f}")]
+    if not r.retrieval_only:
+        rows += [(f"Refusals of unanswerable questions ({len(r.unanswerable)})", pct(r.refusal_rate)),
+                 (f"Wrongful refusals of answerable questions ({len(r.answerable)})", pct(r.wrongful_refusal_rate)),
+                 ("Answers with a verified citation", pct(r.citation_rate)),
+                 ("Answers citing the expected source", pct(r.cited_expected_rate)),
+                 ("Answers containing the expected answer", pct(r.contains_rate)),
+                 ("Answer time", ms(r.timing("answer_ms")))]
+    rows += [("Retrieval time", ms(r.timing("retrieval_ms"))), ("Total time", f"{r.seconds:.1f} s")]
+    return rows
+
+
+def summary_text(report: EvalReport) -> str:
+    width = max(len(label) for label, _ in headline(report))
+    return "\n".join(f"{label.ljust(width)}  {value}" for label, value in headline(report))
+
+
+def _about(report: EvalReport) -> list[tuple[str, str]]:
+    about = [("Questions file", report.source_file), ("Collection", report.collection),
+             ("Search model", report.embedding or DASH),
+             ("Answering model", "not used (retrieval only)" if report.retrieval_only else report.model or DASH),
+             ("Run at", report.created)]
+    return about
+
+
+def _cells(row: EvalRow, report: EvalReport) -> list[str]:
+    item = row.item
+    cells = [str(item.line), item.question, ", ".join(item.expected_sources) or DASH,
+             DASH if row.rank is None else str(row.rank), row.documents[0] if row.documents else DASH]
+    if not report.retrieval_only:
+        answerable = DASH if item.answerable is None else ("yes" if item.answerable else "no")
+        said = " ".join(row.answer.split())
+        cells += [answerable, yes_no(row.found), yes_no(row.cited), yes_no(row.contains),
+                  (said[:117] + "…" if len(said) > 120 else said) or DASH,
+                  DASH if row.answer_ms is None else f"{row.answer_ms:.0f}"]
+    cells.append(f"{row.retrieval_ms:.0f}")
+    return cells
+
+
+def _columns(report: EvalReport) -> list[str]:
+    cols = ["Line", "Question", "Expected source", "Rank", "Top document"]
+    if not report.retrieval_only:
+        cols += ["Answerable", "Answered", "Cited", "Has expected answer", "Answer", "Answer ms"]
+    return cols + ["Retrieval ms"]
+
+
+# -- Markdown ----------------------------------------------------------------------------------------
+def _md(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def to_markdown(report: EvalReport) -> str:
+    out = ["# Sillok evaluation", ""]
+    out += [f"- {label}: {_md(value)}" for label, value in _about(report)]
+    out += ["", "## Summary", "", "| Figure | Value |", "|---|---|"]
+    out += [f"| {label} | {value} |" for label, value in headline(report)]
+    out += ["", "## Recall@k", "", "| k | " + " | ".join(str(k) for k in range(1, K_MAX + 1)) + " |",
+            "|---|" + "---|" * K_MAX, "| recall | " + " | ".join(pct(report.recall_at(k)) for k in range(1, K_MAX + 1)) + " |"]
+    cols = _columns(report)
+    out += ["", "## Questions", "", "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    out += ["| " + " | ".join(_md(c) for c in _cells(row, report)) + " |" for row in report.rows]
+    return "\n".join(out) + "\n"
+
+
+# -- HTML --------------------------------------------------------------------------------------------
+def recall_svg(report: EvalReport, width: int = 560, height: int = 240) -> str:
+    """recall@1..K_MAX as bars with their percentages, axis labels and a title (no external resources)."""
+    left, bottom, top, right = 44, 30, 28, 10
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = plot_w / K_MAX
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" aria-label="recall at k">',
+             f'<text x="{left}" y="16" font-size="13" font-family="sans-serif">Recall@k of the expected source</text>']
+    for frac in (0, 0.5, 1):
+        y = top + plot_h * (1 - frac)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="#ddd"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" '
+                     f'font-family="sans-serif">{frac * 100:.0f}%</text>')
+    for k in range(1, K_MAX + 1):
+        value = report.recall_at(k) or 0.0
+        x = left + step * (k - 1) + step * 0.15
+        h = plot_h * value
+        parts.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{step * 0.7:.1f}" height="{h:.1f}" '
+                     f'fill="#3b6ea5"><title>recall@{k}: {pct(report.recall_at(k))}</title></rect>')
+        parts.append(f'<text x="{x + step * 0.35:.1f}" y="{top + plot_h - h - 3:.1f}" font-size="10" '
+                     f'text-anchor="middle" font-family="sans-serif">{value * 100:.0f}</text>')
+        parts.append(f'<text x="{x + step * 0.35:.1f}" y="{height - 12}" font-size="11" text-anchor="middle" '
+                     f'font-family="sans-serif">{k}</text>')
+    parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="#555"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _table(head: list[str], rows: list[list[str]]) -> str:
+    th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table border="1" cellspacing="0" cellpadding="4"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def to_html(report: EvalReport, chart: str | None = None) -> str:
+    """The report as one HTML page; `chart` replaces the inline SVG (the window passes an <img> of it,
+    as its text browser draws no SVG)."""
+    about = "".join(f"<li>{html.escape(k)}: {html.escape(v)}</li>" for k, v in _about(report))
+    summary = _table(["Figure", "Value"], [list(r) for r in headline(report)])
+    questions = _table(_columns(report), [_cells(row, report) for row in report.rows])
+    return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Sillok evaluation</title>"
+            "<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;font-size:90%}"
+            "th{background:#eef2f7;text-align:left}td,th{border:1px solid #ccc;padding:3px 6px}</style></head>"
+            f"<body><h1>Sillok evaluation</h1><ul>{about}</ul><h2>Summary</h2>{summary}"
+            f"<h2>Recall@k</h2>{chart if chart is not None else recall_svg(report)}"
+            f"<h2>Questions</h2>{questions}</body></html>\n")
+
+
+def write_reports(report: EvalReport, out_dir: str | Path) -> tuple[Path, Path]:
+    """report.md and report.html in `out_dir` (made if missing); returns their paths."""
+    from sillok.foundation.errors import SillokError
+
+    out = Path(out_dir).expanduser()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        md, page = out / "report.md", out / "report.html"
+        md.write_text(to_markdown(report), encoding="utf-8")
+        page.write_text(to_html(report), encoding="utf-8")
+    except OSError as exc:
+        raise SillokError(f"{out}: cannot write the report ({exc.strerror or exc})") from exc
+    return md, page
