@@ -1283,5 +1283,71 @@ Everything stays on this computer.</source>
         <source>The answering model cannot write Korean: the sentences quoted from your documents are the answer. For written answers in Korean, download a model that handles Korean (Settings → Download).</source>
         <translation>답변 모델이 한국어를 쓰지 못합니다. 문서에서 인용한 문장이 답입니다. 한국어로 쓴 답변을 받으려면 한국어를 지원하는 모델을 내려받으세요 (설정 → 다운로드).</translation>
     </message>
+    <message>
+        <source>Evaluate this collection…</source>
+        <translation>이 컬렉션 평가…</translation>
+    </message>
+    <message>
+        <source>Evaluate this collection</source>
+        <translation>이 컬렉션 평가</translation>
+    </message>
+    <message>
+        <source>Questions to evaluate (JSONL)</source>
+        <translation>평가할 질문 (JSONL)</translation>
+    </message>
+    <message>
+        <source>Questions (*.jsonl *.json *.txt);;All files (*)</source>
+        <translation>질문 (*.jsonl *.json *.txt);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Questions: {0}
+Collection: {1}</source>
+        <translation>질문: {0}
+컬렉션: {1}</translation>
+    </message>
+    <message>
+        <source>Search only (faster; does not load the answering model)</source>
+        <translation>검색만 (더 빠름, 답변 모델을 불러오지 않음)</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>Cancel evaluation</source>
+        <translation>평가 취소</translation>
+    </message>
+    <message>
+        <source>Save report…</source>
+        <translation>보고서 저장…</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>시작하는 중…</translation>
+    </message>
+    <message>
+        <source>Question {0} of {1}: {2}</source>
+        <translation>질문 {0}/{1}: {2}</translation>
+    </message>
+    <message>
+        <source>{0} questions done</source>
+        <translation>질문 {0}개 완료</translation>
+    </message>
+    <message>
+        <source>Evaluation cancelled.</source>
+        <translation>평가가 취소되었습니다.</translation>
+    </message>
+    <message>
+        <source>Done: {0} questions in {1:.0f} s.</source>
+        <translation>완료: 질문 {0}개, {1:.0f}초.</translation>
+    </message>
+    <message>
+        <source>Save the report into a folder</source>
+        <translation>보고서를 저장할 폴더</translation>
+    </message>
+    <message>
+        <source>Report saved: {0}</source>
+        <translation>보고서 저장됨: {0}</translation>
+    </message>
 </context>
 </TS>
