@@ -32,6 +32,31 @@ from sillok.app.desktop.reasons import reason_text
 CHART_URL = "sillok-recall-chart.png"
 
 
+def report_words() -> dict[str, str]:
+    """The report's labels (sillok.service.eval_report) in the window's language; saved files stay English."""
+    return {
+        "Sillok evaluation": tr("Sillok evaluation"), "Summary": tr("Summary"), "Figure": tr("Figure"),
+        "Value": tr("Value"), "Questions": tr("Questions"), "Questions file": tr("Questions file"),
+        "Collection": tr("Collection"), "Search model": tr("Search model"),
+        "Answering model": tr("Answering model"), "not used (retrieval only)": tr("not used (retrieval only)"),
+        "Run at": tr("Run at"), "Questions with an expected source": tr("Questions with an expected source"),
+        "Recall@1 / @3 / @5 / @10": tr("Recall@1 / @3 / @5 / @10"),
+        "MRR of the expected source": tr("MRR of the expected source"),
+        "Refusals of unanswerable questions ({0})": tr("Refusals of unanswerable questions ({0})"),
+        "Wrongful refusals of answerable questions ({0})": tr("Wrongful refusals of answerable questions ({0})"),
+        "Answers with a verified citation": tr("Answers with a verified citation"),
+        "Answers citing the expected source": tr("Answers citing the expected source"),
+        "Answers containing the expected answer": tr("Answers containing the expected answer"),
+        "Answer time": tr("Answer time"), "Retrieval time": tr("Retrieval time"), "Total time": tr("Total time"),
+        "{0} ms mean, {1} ms median": tr("{0} ms mean, {1} ms median"), "Line": tr("Line"),
+        "Question": tr("Question"), "Expected source": tr("Expected source"), "Rank": tr("Rank"),
+        "Top document": tr("Top document"), "Answerable": tr("Answerable"), "Answered": tr("Answered"),
+        "Cited": tr("Cited"), "Has expected answer": tr("Has expected answer"), "Answer": tr("Answer"),
+        "Answer ms": tr("Answer ms"), "Retrieval ms": tr("Retrieval ms"), "yes": tr("yes"), "no": tr("no"),
+        "Recall@k of the expected source": tr("Recall@k of the expected source"),
+    }
+
+
 def chart_image(svg: str) -> QImage:
     from PySide6.QtSvg import QSvgRenderer
 
@@ -137,12 +162,14 @@ class EvalDialog(QDialog):
         from sillok.service.eval_report import recall_svg, to_html
 
         self.report = report
+        words = report_words()
+        t = lambda text: words.get(text, text)  # noqa: E731
         self.bar.setRange(0, 1)
         self.bar.setValue(1)
         self.status.setText(tr("Done: {0} questions in {1:.0f} s.").format(len(report.rows), report.seconds))
         doc = self.browser.document()
-        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(CHART_URL), chart_image(recall_svg(report)))
-        self.browser.setHtml(to_html(report, chart=f'<img src="{CHART_URL}">'))
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(CHART_URL), chart_image(recall_svg(report, t=t)))
+        self.browser.setHtml(to_html(report, chart=f'<img src="{CHART_URL}">', t=t))
         self.browser.show()
         self.save_btn.setEnabled(True)
 

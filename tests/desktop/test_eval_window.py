@@ -67,6 +67,11 @@ def test_cancel_and_a_bad_line_in_korean(tmp_path: Path, make_window, qtbot) -> 
     dlg.cancel_btn.click()
     qtbot.waitUntil(lambda: not dlg.running, timeout=LONG)
     assert dlg.status.text() == "평가가 취소되었습니다." and dlg.report is None
+    dlg.search_only.setChecked(True)
+    dlg.start_btn.click()
+    qtbot.waitUntil(lambda: dlg.report is not None, timeout=LONG)
+    text = dlg.browser.toPlainText()  # the report in the window's language (saved files stay English)
+    assert "재현율@1 / @3 / @5 / @10" in text and "기대 출처" in text and "Recall@1" not in text
     dlg.reject()
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"question": "ok"}\n{"question": 5}\n', encoding="utf-8")

@@ -1349,5 +1349,157 @@ Collection: {1}</source>
         <source>Report saved: {0}</source>
         <translation>보고서 저장됨: {0}</translation>
     </message>
+    <message>
+        <source>Sillok evaluation</source>
+        <translation>Sillok 평가</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>요약</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>항목</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>값</translation>
+    </message>
+    <message>
+        <source>Questions</source>
+        <translation>질문</translation>
+    </message>
+    <message>
+        <source>Questions file</source>
+        <translation>질문 파일</translation>
+    </message>
+    <message>
+        <source>Collection</source>
+        <translation>컬렉션</translation>
+    </message>
+    <message>
+        <source>Search model</source>
+        <translation>검색 모델</translation>
+    </message>
+    <message>
+        <source>Answering model</source>
+        <translation>답변 모델</translation>
+    </message>
+    <message>
+        <source>not used (retrieval only)</source>
+        <translation>사용 안 함 (검색만)</translation>
+    </message>
+    <message>
+        <source>Run at</source>
+        <translation>실행 시각</translation>
+    </message>
+    <message>
+        <source>Questions with an expected source</source>
+        <translation>기대 출처가 있는 질문</translation>
+    </message>
+    <message>
+        <source>Recall@1 / @3 / @5 / @10</source>
+        <translation>재현율@1 / @3 / @5 / @10</translation>
+    </message>
+    <message>
+        <source>MRR of the expected source</source>
+        <translation>기대 출처의 MRR</translation>
+    </message>
+    <message>
+        <source>Refusals of unanswerable questions ({0})</source>
+        <translation>답할 수 없는 질문의 거절 ({0})</translation>
+    </message>
+    <message>
+        <source>Wrongful refusals of answerable questions ({0})</source>
+        <translation>답할 수 있는 질문의 잘못된 거절 ({0})</translation>
+    </message>
+    <message>
+        <source>Answers with a verified citation</source>
+        <translation>확인된 인용이 있는 답변</translation>
+    </message>
+    <message>
+        <source>Answers citing the expected source</source>
+        <translation>기대 출처를 인용한 답변</translation>
+    </message>
+    <message>
+        <source>Answers containing the expected answer</source>
+        <translation>기대 답을 담은 답변</translation>
+    </message>
+    <message>
+        <source>Answer time</source>
+        <translation>답변 시간</translation>
+    </message>
+    <message>
+        <source>Retrieval time</source>
+        <translation>검색 시간</translation>
+    </message>
+    <message>
+        <source>Total time</source>
+        <translation>전체 시간</translation>
+    </message>
+    <message>
+        <source>{0} ms mean, {1} ms median</source>
+        <translation>평균 {0} ms, 중앙값 {1} ms</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>줄</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>질문</translation>
+    </message>
+    <message>
+        <source>Expected source</source>
+        <translation>기대 출처</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>순위</translation>
+    </message>
+    <message>
+        <source>Top document</source>
+        <translation>1순위 문서</translation>
+    </message>
+    <message>
+        <source>Answerable</source>
+        <translation>답할 수 있음</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>답변함</translation>
+    </message>
+    <message>
+        <source>Cited</source>
+        <translation>인용함</translation>
+    </message>
+    <message>
+        <source>Has expected answer</source>
+        <translation>기대 답 포함</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>답변</translation>
+    </message>
+    <message>
+        <source>Answer ms</source>
+        <translation>답변 ms</translation>
+    </message>
+    <message>
+        <source>Retrieval ms</source>
+        <translation>검색 ms</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>예</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>아니요</translation>
+    </message>
+    <message>
+        <source>Recall@k of the expected source</source>
+        <translation>기대 출처의 재현율@k</translation>
+    </message>
 </context>
 </TS>
