@@ -107,7 +107,7 @@ def to_markdown(report: EvalReport) -> str:
 # -- HTML --------------------------------------------------------------------------------------------
 def recall_svg(report: EvalReport, width: int = 560, height: int = 240, t: Words = _same) -> str:
     """recall@1..K_MAX as bars with their percentages, axis labels and a title (no external resources)."""
-    left, bottom, top, right = 44, 30, 28, 10
+    left, bottom, top, right = 44, 30, 42, 10
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / K_MAX
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
