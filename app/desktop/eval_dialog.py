@@ -169,7 +169,7 @@ class EvalDialog(QDialog):
         self.status.setText(tr("Done: {0} questions in {1:.0f} s.").format(len(report.rows), report.seconds))
         doc = self.browser.document()
         doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(CHART_URL), chart_image(recall_svg(report, t=t)))
-        self.browser.setHtml(to_html(report, chart=f'<img src="{CHART_URL}">', t=t))
+        self.browser.setHtml(to_html(report, chart=f'<p><img src="{CHART_URL}"></p>', t=t))
         self.browser.show()
         self.save_btn.setEnabled(True)
 
