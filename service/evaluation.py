@@ -194,7 +194,7 @@ def read_questions(path: str | Path) -> list[EvalItem]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
-        raise SillokError(f"{path}: no such file") from exc
+        raise SillokError(f"{path}: no such file or folder") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise SillokError(f"{path}: cannot read the questions file ({exc})") from exc
     items = [parse_line(raw, n, str(path)) for n, raw in enumerate(text.splitlines(), 1) if raw.strip()]

@@ -31,7 +31,7 @@ NOTICE_BG, NOTICE_RULE = "#fff4d6", "#e0a800"
 GREY = "#7a7a7a"
 SNIPPET = 220  # characters of a closest passage shown in the transcript (the viewer shows it whole)
 # A notice that points at a model to download gets the Settings → Download link.
-DOWNLOAD_HINT = re.compile(r"download|model", re.I)
+DOWNLOAD_HINT = re.compile(r"download|model|다운로드|모델", re.I)
 
 
 def label(c: Any) -> str:

@@ -79,5 +79,5 @@ def test_cancel_and_a_bad_line_in_korean(tmp_path: Path, make_window, qtbot) -> 
     dlg = w.eval_dialog
     dlg.start_btn.click()
     qtbot.waitUntil(lambda: not dlg.running, timeout=LONG)
-    assert f"{bad}: line 2" in dlg.status.text() and "question" in dlg.status.text()
+    assert dlg.status.text() == f'{bad}, 2번째 줄: "question"이 없거나 비어 있습니다'  # named, in Korean
     dlg.reject()

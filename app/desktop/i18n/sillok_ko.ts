@@ -1501,5 +1501,49 @@ Collection: {1}</source>
         <source>Recall@k of the expected source</source>
         <translation>기대 출처의 재현율@k</translation>
     </message>
+    <message>
+        <source>The answering model ({0}) cannot write Korean, so the sentences from your documents below are the answer. For written answers in Korean, download {1} in Settings → Download.</source>
+        <translation>답변 모델({0})은 한국어로 답을 쓰지 못하여, 아래 문서의 문장을 그대로 답으로 보여 드립니다. 한국어 답변을 받으려면 설정 → 다운로드에서 {1} 모델을 받으세요.</translation>
+    </message>
+    <message>
+        <source>The answering model ({0}) cannot write English, so the sentences from your documents below are the answer. For written answers in English, download {1} in Settings → Download.</source>
+        <translation>답변 모델({0})은 영어로 답을 쓰지 못하여, 아래 문서의 문장을 그대로 답으로 보여 드립니다. 영어 답변을 받으려면 설정 → 다운로드에서 {1} 모델을 받으세요.</translation>
+    </message>
+    <message>
+        <source>{0}, line {1}: not valid JSON ({2})</source>
+        <translation>{0}, {1}번째 줄: 올바른 JSON이 아닙니다 ({2})</translation>
+    </message>
+    <message>
+        <source>{0}, line {1}: each line must be one JSON object with a "question"</source>
+        <translation>{0}, {1}번째 줄: 각 줄은 "question"이 있는 JSON 객체 하나여야 합니다</translation>
+    </message>
+    <message>
+        <source>{0}, line {1}: "question" is missing or empty</source>
+        <translation>{0}, {1}번째 줄: "question"이 없거나 비어 있습니다</translation>
+    </message>
+    <message>
+        <source>{0}, line {1}: "expected_source" must be a file name or a list of file names</source>
+        <translation>{0}, {1}번째 줄: "expected_source"는 파일 이름이나 파일 이름 목록이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{0}, line {1}: "expected_answer" must be text</source>
+        <translation>{0}, {1}번째 줄: "expected_answer"는 텍스트여야 합니다</translation>
+    </message>
+    <message>
+        <source>{0}, line {1}: "answerable" must be true or false</source>
+        <translation>{0}, {1}번째 줄: "answerable"은 true 또는 false여야 합니다</translation>
+    </message>
+    <message>
+        <source>{0}: no questions (one JSON object a line, each with a "question")</source>
+        <translation>{0}: 질문이 없습니다 (한 줄에 "question"이 있는 JSON 객체 하나)</translation>
+    </message>
+    <message>
+        <source>{0}: cannot read the questions file ({1})</source>
+        <translation>{0}: 질문 파일을 읽을 수 없습니다 ({1})</translation>
+    </message>
+    <message>
+        <source>{0}: cannot write the report ({1})</source>
+        <translation>{0}: 보고서를 쓸 수 없습니다 ({1})</translation>
+    </message>
 </context>
 </TS>
