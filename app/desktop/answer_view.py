@@ -45,6 +45,19 @@ def snippet(text: str, limit: int = SNIPPET) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+QUOTE_LINE_RE = re.compile(r"^\s*“(.*)”(?:\s*\[\d{1,3}\])*\s*$")
+
+
+def text_is_quotes(text: str, quotes: list[Any]) -> bool:
+    """True when the answer's text is only its quotes again ("“…” [1]" a line: the answer given when no
+    model can write the question's language); the quote blocks already show them, so the text is not
+    repeated under them."""
+    said = {" ".join(str(getattr(q, "text", "")).split()) for q in quotes}
+    lines = [line for line in text.splitlines() if line.strip()]
+    return bool(lines) and all((m := QUOTE_LINE_RE.match(line)) and " ".join(m.group(1).split()) in said
+                               for line in lines)
+
+
 def md_text(text: str) -> str:
     """Plain text safe inside Markdown (and inside the inline HTML spans used here)."""
     return re.sub(r"([\\`*_\[\]#|])", r"\\\1", html.escape(" ".join(text.split()), quote=False))

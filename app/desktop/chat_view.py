@@ -63,6 +63,7 @@ class Turn:
     guess: str = ""  # the model's unverified text: shown only when unfolded, marked as not from the documents
     notice: str = ""
     show_guess: bool = False
+    quotes_only: bool = False  # the text is the quotes again (no model could write): not repeated
 
     def cited(self, n: int) -> Any:
         return next((c for c in self.citations if c.n == n), None)
@@ -72,7 +73,9 @@ class Turn:
         self.citations = list(answer.citations)
         self.found = bool(answer.found)
         hits = list(getattr(answer, "hits", []) or [])
-        self.quotes = [quote_citation(q, hits) for q in getattr(answer, "quotes", []) or []]
+        quotes = list(getattr(answer, "quotes", []) or [])
+        self.quotes = [quote_citation(q, hits) for q in quotes]
+        self.quotes_only = bool(quotes) and answer_view.text_is_quotes(str(answer.text or ""), quotes)
         self.closest = [hit_citation(h) for h in getattr(answer, "closest", []) or []]
         self.uncited = list(getattr(answer, "uncited", []) or []) if answer.found else []
         self.guess = str(getattr(answer, "unverified_text", "") or "")
@@ -131,6 +134,8 @@ def render_turn(i: int, t: Turn) -> str:
         return "\n\n".join(p for p in parts if p)
     text = escape_masks(answer_view.mark_uncited(t.text, t.uncited) if t.uncited else t.text)
     body = CITE_RE.sub(link, text) if t.state != "streaming" else text
+    if t.quotes_only and t.state == "done":
+        body = ""
     parts = [f"#### {_md_escape(t.question)}", answer_view.notice_block(i, t.notice),
              answer_view.quotes_block(i, t.quotes), body or ("…" if t.state == "streaming" else "")]
     if t.state == "stopped":
@@ -298,7 +303,7 @@ class ChatView(QWidget):
         if t.found is False:
             lines += [tr("Your documents do not answer this question."), ""]
             lines += [f"- {source_label(c)}: {answer_view.snippet(escape_masks(c.quote))}" for c in t.closest]
-        else:
+        elif not t.quotes_only:
             lines += [escape_masks(t.text.strip()), ""]
         if t.citations:
             lines += [f"## {tr('Sources')}", ""]

@@ -84,6 +84,26 @@ def test_uncited_sentences_are_marked(qtbot) -> None:
     assert "cite:0-1" in chat.transcript.toMarkdown()  # the cited sentence keeps its link
 
 
+def test_quotes_given_as_the_answer_are_not_repeated(qtbot) -> None:
+    """No model can write the question's language: the text is the quotes again, shown once, as quotes."""
+    chat = _chat(qtbot)
+    sentence = "사용자는 연장근로에 대하여는 통상임금의 100분의 50 이상을 가산하여 근로자에게 지급하여야 한다."
+    quote = Quote("/law/근로기준법.md", None, "제56조(연장·야간 및 휴일 근로)", sentence, 24, 24 + len(sentence), "c1",
+                  "근로기준법")
+    cite = Citation(1, quote.source, None, quote.article, sentence, "c1", 24, 24 + len(sentence), "근로기준법")
+    q = "연장근로 가산임금은 얼마인가?"
+    chat.begin_turn(q)
+    chat.finish_turn(Answer(q, f"“{sentence}” [1]", True, citations=[cite], quotes=[quote], notice=NOTICE_KO))
+    shown = chat.transcript.toPlainText()
+    assert shown.count("통상임금의 100분의 50") == 1 and "근로기준법 제56조" in shown
+    assert "cite:0-1" in chat.transcript.toMarkdown()  # the Sources line still links [1]
+    assert chat.markdown_of(0).count("통상임금의 100분의 50") == 2  # the quote, and the source's own quote
+    # a model's own sentence after the quotes is still shown
+    chat.begin_turn(q)
+    chat.finish_turn(Answer(q, "Overtime is paid at 150% [1].", True, citations=[cite], quotes=[quote]))
+    assert "Overtime is paid at 150%" in chat.transcript.toPlainText()
+
+
 def _collection(tmp_path: Path, make_window, qtbot, lang: str = "en"):
     pdf = write_pdf(tmp_path / "contract.pdf", PDF_PAGES)
     w = make_window(tmp_path / "home", lang)
