@@ -51,6 +51,9 @@ def headline(report: EvalReport, t: Words = _same) -> list[tuple[str, str]]:
                  (t("Answers containing the expected answer"), pct(r.contains_rate)),
                  (t("Answer time"), ms(r.timing("answer_ms"), t))]
     rows += [(t("Retrieval time"), ms(r.timing("retrieval_ms"), t)), (t("Total time"), f"{r.seconds:.1f} s")]
+    if r.unknown_sources:
+        rows.append((t("Expected sources not in the collection"),
+                     "; ".join(t("line {0}: {1}").format(n, name) for n, name in r.unknown_sources)))
     return rows
 
 

@@ -59,6 +59,7 @@ class EvalRow:
     item: EvalItem
     documents: list[str] = field(default_factory=list)  # retrieved file names, best first (≤ K_MAX)
     rank: int | None = None
+    unknown_sources: list[str] = field(default_factory=list)  # expected, but no document of the collection has the name
     found: bool | None = None
     cited: bool | None = None
     cited_expected: bool | None = None
@@ -83,6 +84,12 @@ class EvalReport:
     @property
     def with_source(self) -> list[EvalRow]:
         return [r for r in self.rows if r.item.expected_sources]
+
+    @property
+    def unknown_sources(self) -> list[tuple[int, str]]:
+        """(line, name) of each expected source no document of the collection is called: a typo, or a
+        document not added; such a question can never be found and counts as a miss."""
+        return [(r.item.line, s) for r in self.rows for s in r.unknown_sources]
 
     def recall_at(self, k: int) -> float | None:
         rows = self.with_source
@@ -149,6 +156,7 @@ class EvalReport:
                 "citation_rate": self.citation_rate, "cited_expected_rate": self.cited_expected_rate,
                 "contains_rate": self.contains_rate, "retrieval": self.timing("retrieval_ms"),
                 "answer": self.timing("answer_ms"), "retrieval_only": self.retrieval_only,
+                "unknown_sources": [{"line": n, "expected_source": s} for n, s in self.unknown_sources],
                 "seconds": self.seconds}
 
 
@@ -245,11 +253,14 @@ def evaluate(svc: Any, path: str | Path, collection: str = "default", retrieval_
                         created=datetime.now().isoformat(timespec="seconds"))
     if not retrieval_only:
         report.model = svc.model_label()
+    names = {file_key(d.source) for d in svc.documents(collection)}  # a typo in the file shows as such
     for i, item in enumerate(items):
         cancel.check()
         if progress is not None:
             progress(Progress("evaluating", i, len(items), current=item.question))
-        report.rows.append(_one(svc, item, collection, retrieval_only, cancel))
+        row = _one(svc, item, collection, retrieval_only, cancel)
+        row.unknown_sources = [s for s in item.expected_sources if file_key(s) not in names]
+        report.rows.append(row)
     if progress is not None:
         progress(Progress("evaluating", len(items), len(items)))
     report.seconds = time.perf_counter() - t0

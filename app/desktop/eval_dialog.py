@@ -54,6 +54,8 @@ def report_words() -> dict[str, str]:
         "Cited": tr("Cited"), "Has expected answer": tr("Has expected answer"), "Answer": tr("Answer"),
         "Answer ms": tr("Answer ms"), "Retrieval ms": tr("Retrieval ms"), "yes": tr("yes"), "no": tr("no"),
         "Recall@k of the expected source": tr("Recall@k of the expected source"),
+        "Expected sources not in the collection": tr("Expected sources not in the collection"),
+        "line {0}: {1}": tr("line {0}: {1}"),
     }
 
 

@@ -180,3 +180,16 @@ def test_the_answering_cores_own_notice_reads_in_both_languages(qtbot) -> None:
         assert reason_text(ko) == NOTICE_KO
     finally:
         install_language("en")
+
+
+def test_settings_opens_window_modal_and_ok_applies(tmp_path: Path, make_window, qtbot) -> None:
+    """Settings opens without blocking the window's event loop (so the notice's link can go straight on to
+    Download); OK applies the values as before."""
+    w = make_window(tmp_path / "home")
+    w.act_settings.trigger()
+    dlg = w.settings_dialog
+    qtbot.waitUntil(dlg.isVisible, timeout=5000)
+    assert not getattr(dlg, "download_dialog", None)  # plain Settings: no Download dialog on its own
+    dlg.n_ctx.setValue(2048)
+    dlg.accept()
+    qtbot.waitUntil(lambda: w.settings.n_ctx == 2048, timeout=10_000)

@@ -1545,5 +1545,13 @@ Collection: {1}</source>
         <source>{0}: cannot write the report ({1})</source>
         <translation>{0}: 보고서를 쓸 수 없습니다 ({1})</translation>
     </message>
+    <message>
+        <source>Expected sources not in the collection</source>
+        <translation>컬렉션에 없는 기대 출처</translation>
+    </message>
+    <message>
+        <source>line {0}: {1}</source>
+        <translation>{0}번째 줄: {1}</translation>
+    </message>
 </context>
 </TS>
