@@ -1,7 +1,7 @@
 """`sillok eval FILE`: measure this collection on the office's own questions (sillok.service.evaluation).
 
 Why a command: staff compare a model or an embedding choice on their own documents and keep the report
-beside the change. Prints the summary (or, with --json, the summary as one JSON object); `--out DIR`
+beside the change. Prints the summary (or, with --json, one JSON object: the summary and a row per question); `--out DIR`
 writes report.md and report.html (per-question table, recall@k chart). `--retrieval-only` measures the
 search alone, without loading the answering model. A bad line in FILE is named with its line number
 and nothing runs.
@@ -52,7 +52,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         svc.close()
     written = write_reports(report, args.out) if args.out else None
     if args.json:
-        out = report.summary()
+        from sillok.service.evaluation import row_json
+
+        out = {**report.summary(), "rows": [row_json(r) for r in report.rows]}
         if written:
             out["report_md"], out["report_html"] = str(written[0]), str(written[1])
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")

@@ -160,6 +160,16 @@ class EvalReport:
                 "seconds": self.seconds}
 
 
+def row_json(row: EvalRow) -> dict[str, Any]:
+    """One question's outcome for `sillok eval --json` (machines compare runs question by question)."""
+    item = row.item
+    return {"line": item.line, "id": item.id, "question": item.question, "expected_source": item.expected_sources,
+            "answerable": item.answerable, "rank": row.rank, "documents": row.documents, "found": row.found,
+            "cited": row.cited, "cited_expected": row.cited_expected, "contains": row.contains,
+            "answer": row.answer, "retrieval_ms": round(row.retrieval_ms, 1),
+            "answer_ms": None if row.answer_ms is None else round(row.answer_ms, 1)}
+
+
 # -- reading the questions ---------------------------------------------------------------------------
 def _strings(value: Any) -> list[str] | None:
     if isinstance(value, str):

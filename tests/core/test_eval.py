@@ -122,6 +122,9 @@ def test_retrieval_only_report(collection: Path, tmp_path: Path, capsys) -> None
     assert summary["recall"]["2"] == 0.75 and summary["recall"]["10"] == 0.75
     assert summary["recall"]["1"] >= 0.5 and summary["mrr"] >= 0.75 * 5 / 6
     assert summary["unknown_sources"] == [{"line": 5, "expected_source": "lease-2021.pdf"}]
+    rows = summary["rows"]
+    assert [r["line"] for r in rows] == [1, 2, 3, 4, 5] and rows[3]["rank"] is None and rows[4]["rank"] is None
+    assert rows[2]["documents"][0] == "근로기준법.md" and rows[0]["found"] is None  # no model in this run
     assert summary["refusal_rate"] is None and summary["answer"] is None
     assert summary["retrieval"]["mean_ms"] > 0
 
