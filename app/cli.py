@@ -57,9 +57,9 @@ def _extra_commands() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
         from sillok.app import cli_answer, cli_audit
     except ImportError:
         return []
-    from sillok.app import cli_folders
+    from sillok.app import cli_eval, cli_folders
 
-    return [cli_answer.add_commands, cli_audit.add_commands, cli_folders.add_commands]
+    return [cli_answer.add_commands, cli_audit.add_commands, cli_folders.add_commands, cli_eval.add_commands]
 
 
 def _service(args: argparse.Namespace) -> Any:

@@ -297,6 +297,14 @@ class Sillok:
 
         return reveal_pages(self, source, collection, page, chunk_id)
 
+    def evaluate(self, path: str | Path, collection: str = "default", retrieval_only: bool = False,
+                 progress: Any = None, cancel: CancelToken | None = None) -> Any:
+        """Measure the collection on the questions of a JSONL file (recall@k and MRR of the expected source,
+        refusals, citations, expected answers, timings); returns an EvalReport (sillok.service.evaluation)."""
+        from sillok.service.evaluation import evaluate
+
+        return evaluate(self, path, collection, retrieval_only, progress, cancel)
+
     # -- diagnostics -------------------------------------------------------------------------------
     def doctor(self) -> dict[str, Any]:
         """Versions, paths, models and GPU backend, for `sillok doctor` and the About box."""

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sillok.app.desktop import answer_view
 from sillok.app.desktop.i18n import tr
 from sillok.service.labels import cite
 
@@ -55,9 +56,54 @@ class Turn:
     text: str = ""
     citations: list[Any] = field(default_factory=list)
     state: str = "streaming"  # streaming | done | stopped | error
+    found: bool | None = None  # False: the documents do not answer this (issue 13)
+    quotes: list[Any] = field(default_factory=list)  # Citations of the answer's verbatim quotes, best first
+    closest: list[Any] = field(default_factory=list)  # Citations of the closest passages (found is False)
+    uncited: list[str] = field(default_factory=list)
+    guess: str = ""  # the model's unverified text: shown only when unfolded, marked as not from the documents
+    notice: str = ""
+    show_guess: bool = False
+    quotes_only: bool = False  # the text is the quotes again (no model could write): not repeated
 
     def cited(self, n: int) -> Any:
         return next((c for c in self.citations if c.n == n), None)
+
+    def take(self, answer: Any) -> None:
+        """The parts of a finished sillok.foundation.types.Answer that the transcript shows."""
+        self.citations = list(answer.citations)
+        self.found = bool(answer.found)
+        hits = list(getattr(answer, "hits", []) or [])
+        quotes = list(getattr(answer, "quotes", []) or [])
+        self.quotes = [quote_citation(q, hits) for q in quotes]
+        self.quotes_only = bool(quotes) and answer_view.text_is_quotes(str(answer.text or ""), quotes)
+        self.closest = [hit_citation(h) for h in getattr(answer, "closest", []) or []]
+        self.uncited = list(getattr(answer, "uncited", []) or []) if answer.found else []
+        self.guess = str(getattr(answer, "unverified_text", "") or "")
+        self.notice = str(getattr(answer, "notice", "") or "")
+
+
+def hit_citation(h: Any) -> Any:
+    """A passage (search hit, closest passage) as the Citation the source pane opens."""
+    from sillok.foundation.types import Citation
+
+    return Citation(0, h.source, h.page, h.article, h.text, h.chunk_id, h.start, h.end, h.title)
+
+
+def quote_citation(q: Any, hits: list[Any]) -> Any:
+    """A Quote as a Citation whose start/end are offsets into its page (what the source pane highlights).
+
+    A quote's offsets are into its chunk's text; the hit that holds the chunk knows where that text
+    starts on the page. Where the hit is not at hand the pane finds the sentence by its words."""
+    from sillok.foundation.types import Citation
+
+    start = end = 0
+    for h in hits:
+        if q.chunk_id and (h.chunk_id == q.chunk_id or q.chunk_id in (h.chunk_ids or [])):
+            at = q.start if h.text[q.start:q.end] == q.text else h.text.find(q.text)
+            if at >= 0:
+                start, end = h.start + at, h.start + at + len(q.text)
+            break
+    return Citation(0, q.source, q.page, q.article, q.text, q.chunk_id, start, end, q.title)
 
 
 def source_label(c: Any) -> str:
@@ -80,9 +126,18 @@ def render_turn(i: int, t: Turn) -> str:
         n = int(m.group(1))
         return f"[\\[{n}\\]](cite:{i}-{n})" if n in known else m.group(0)
 
-    text = escape_masks(t.text)
+    if t.state == "done" and t.found is False:  # the model's words are never shown as the answer
+        parts = [f"#### {_md_escape(t.question)}", answer_view.notice_block(i, t.notice),
+                 answer_view.refusal_block(i, t.closest, t.guess, t.show_guess)]
+        if t.text:
+            parts.append(f"[{tr('Copy')}](copy:{i}) · [{tr('Export…')}](export:{i})")
+        return "\n\n".join(p for p in parts if p)
+    text = escape_masks(answer_view.mark_uncited(t.text, t.uncited) if t.uncited else t.text)
     body = CITE_RE.sub(link, text) if t.state != "streaming" else text
-    parts = [f"#### {_md_escape(t.question)}", body or ("…" if t.state == "streaming" else "")]
+    if t.quotes_only and t.state == "done":
+        body = ""
+    parts = [f"#### {_md_escape(t.question)}", answer_view.notice_block(i, t.notice),
+             answer_view.quotes_block(i, t.quotes), body or ("…" if t.state == "streaming" else "")]
     if t.state == "stopped":
         parts.append(f"*{tr('(stopped)')}*")
     elif t.state == "error":  # the message, then one click to ask the same question again
@@ -121,6 +176,7 @@ class ChatView(QWidget):
     citationClicked = Signal(object)  # noqa: N815 - a sillok.foundation.types.Citation
     copyRequested = Signal(int)  # noqa: N815
     exportRequested = Signal(int)  # noqa: N815
+    downloadRequested = Signal()  # noqa: N815 - a notice's "Open Settings → Download…"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -199,7 +255,7 @@ class ChatView(QWidget):
         t.text += self.buffer.drain()
         if answer is not None:
             t.text = answer.text or t.text
-            t.citations = list(answer.citations)
+            t.take(answer)
         stopped = answer is None or getattr(answer, "cancelled", False)
         t.state = "stopped" if stopped else "done"
         self._set_generating(False)
@@ -240,7 +296,15 @@ class ChatView(QWidget):
     def markdown_of(self, i: int) -> str:
         """One answer with its question and sources, for copying/exporting."""
         t = self.turns[i]
-        lines = [f"# {escape_masks(t.question)}", "", escape_masks(t.text.strip()), ""]
+        lines = [f"# {escape_masks(t.question)}", ""]
+        if t.notice:
+            lines += [f"> {t.notice}", ""]
+        lines += [f"> “{escape_masks(' '.join(q.quote.split()))}” ({source_label(q)})\n" for q in t.quotes]
+        if t.found is False:
+            lines += [tr("Your documents do not answer this question."), ""]
+            lines += [f"- {source_label(c)}: {answer_view.snippet(escape_masks(c.quote))}" for c in t.closest]
+        elif not t.quotes_only:
+            lines += [escape_masks(t.text.strip()), ""]
         if t.citations:
             lines += [f"## {tr('Sources')}", ""]
             lines += [f"[{c.n}] {c.source} ({source_label(c)})"
@@ -257,12 +321,20 @@ class ChatView(QWidget):
 
     def _on_link(self, url: QUrl) -> None:
         scheme, path = url.scheme(), url.path()
-        if scheme == "cite":
+        if scheme in ("cite", "quote", "near"):
             turn, _, n = path.partition("-")
             if turn.isdigit() and n.isdigit() and int(turn) < len(self.turns):
-                c = self.turns[int(turn)].cited(int(n))
+                t, k = self.turns[int(turn)], int(n)
+                listed = t.quotes if scheme == "quote" else t.closest
+                c = t.cited(k) if scheme == "cite" else (listed[k] if k < len(listed) else None)
                 if c is not None:
                     self.citationClicked.emit(c)
+        elif scheme == "guess" and path.isdigit() and int(path) < len(self.turns):
+            t = self.turns[int(path)]
+            t.show_guess = not t.show_guess
+            self.render()
+        elif scheme == "download":
+            self.downloadRequested.emit()
         elif scheme == "retry" and path.isdigit() and int(path) < len(self.turns) and not self.generating:
             self.input.clear()
             self.askRequested.emit(self.turns[int(path)].question)

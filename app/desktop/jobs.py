@@ -125,3 +125,8 @@ def vector_slice(s: Any, job: Any, collection: str) -> tuple[int, int]:
     """One slice of the vectors still missing; returns (made now, still missing)."""
     made = s.embed_pending(collection, progress=job.report, cancel=job.cancel, limit=VECTOR_SLICE)
     return made, s.vector_debt(collection)
+
+
+def evaluate(s: Any, job: Any, path: str, collection: str, retrieval_only: bool) -> Any:
+    """File → Evaluate this collection…: the questions of `path`, with progress and cancel (an EvalReport)."""
+    return s.evaluate(path, collection, retrieval_only=retrieval_only, progress=job.report, cancel=job.cancel)

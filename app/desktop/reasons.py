@@ -16,6 +16,18 @@ from collections.abc import Callable
 from sillok.app.desktop.i18n import tr
 
 _X = r"(.+?)"
+
+
+def _notice_ko() -> str:
+    return tr("The answering model ({0}) cannot write Korean, so the sentences from your documents below are the "
+              "answer. For written answers in Korean, download {1} in Settings → Download.")
+
+
+def _notice_en() -> str:
+    return tr("The answering model ({0}) cannot write English, so the sentences from your documents below are the "
+              "answer. For written answers in English, download {1} in Settings → Download.")
+
+
 _RULES: list[tuple[str, Callable[[], str]]] = [
     (r"needs OCR: pages are images with no text layer \(scanned\)",
      lambda: tr("scanned pages without a text layer: needs OCR")),
@@ -95,6 +107,33 @@ _RULES: list[tuple[str, Callable[[], str]]] = [
      lambda: tr("The watched folder {0} (collection {1}) is not available: disconnected or not mounted.")),
     (rf"only {_X} GB free where the data folder is \({_X}\)",
      lambda: tr("Only {0} GB free on the disk of the data folder ({1}).")),
+    # an answer's notice (sillok.service.prompting.NO_LANGUAGE, in the question's language): shown in the UI's
+    (r"The answering model \((.+?)\) cannot write Korean, so the sentences from your documents below are the "
+     r"answer\. For written answers in Korean, download (.+?) in Settings → Download\.", _notice_ko),
+    (r"답변 모델\((.+?)\)은 한국어로 답을 쓰지 못하여, 아래 문서의 문장을 그대로 답으로 보여 드립니다\. 한국어 답변을 "
+     r"받으려면 설정 → 다운로드에서 (.+?) 모델을 받으세요\.", _notice_ko),
+    (r"The answering model \((.+?)\) cannot write English, so the sentences from your documents below are the "
+     r"answer\. For written answers in English, download (.+?) in Settings → Download\.", _notice_en),
+    (r"답변 모델\((.+?)\)은 영어로 답을 쓰지 못하여, 아래 문서의 문장을 그대로 답으로 보여 드립니다\. 영어 답변을 "
+     r"받으려면 설정 → 다운로드에서 (.+?) 모델을 받으세요\.", _notice_en),
+    # an answer's notice (sillok.service.answering): the answering model cannot write the question's language
+    (r"(?i)(?:the )?(?:answering )?model(?: .+?)? (?:cannot|can't|does not|doesn't) (?:write|answer in|handle|speak)"
+     r" (?:Korean|한국어)\b.*",
+     lambda: tr("The answering model cannot write Korean: the sentences quoted from your documents are the answer. "
+                "For written answers in Korean, download a model that handles Korean (Settings → Download).")),
+    # a questions file for File → Evaluate this collection… (sillok.service.evaluation)
+    (rf"{_X}: line (\d+): not valid JSON \({_X}\)", lambda: tr("{0}, line {1}: not valid JSON ({2})")),
+    (rf"{_X}: line (\d+): expected a JSON object like .*",
+     lambda: tr("{0}, line {1}: each line must be one JSON object with a \"question\"")),
+    (rf"{_X}: line (\d+): \"question\" is missing or empty", lambda: tr("{0}, line {1}: \"question\" is missing or empty")),
+    (rf"{_X}: line (\d+): \"expected_source\" must be a file name or a list of file names",
+     lambda: tr("{0}, line {1}: \"expected_source\" must be a file name or a list of file names")),
+    (rf"{_X}: line (\d+): \"expected_answer\" must be text", lambda: tr("{0}, line {1}: \"expected_answer\" must be text")),
+    (rf"{_X}: line (\d+): \"answerable\" must be true or false",
+     lambda: tr("{0}, line {1}: \"answerable\" must be true or false")),
+    (rf"{_X}: no questions \(.*\)", lambda: tr("{0}: no questions (one JSON object a line, each with a \"question\")")),
+    (rf"{_X}: cannot read the questions file \({_X}\)", lambda: tr("{0}: cannot read the questions file ({1})")),
+    (rf"{_X}: cannot write the report \({_X}\)", lambda: tr("{0}: cannot write the report ({1})")),
     # errors of the service layer the window shows
     (rf"{_X} is not in collection {_X}", lambda: tr("{0} is not in the collection {1}")),
     (rf"invalid collection name {_X}(?:: use 1–100 characters, no slashes)?",

@@ -108,6 +108,7 @@ class MainWindow(IngestMixin, MattersMixin, LayoutMixin, MenusMixin, QMainWindow
         ch.citationClicked.connect(self.show_citation)
         ch.copyRequested.connect(self.copy_answer)
         ch.exportRequested.connect(self.export_answer)
+        ch.downloadRequested.connect(lambda: self.open_settings(download=True))
         self.search_view.searchRequested.connect(self.search)
         self.search_view.hitClicked.connect(self.show_hit)
         self.viewer.on_reveal = self.reveal_shown

@@ -31,6 +31,7 @@ class MenusMixin:
         self.act_add = act(self.add_documents, QKeySequence.StandardKey.Open)
         self.act_add_folder = act(self.add_folder)
         self.act_folders = act(self.watched_folders)
+        self.act_evaluate = act(lambda: self.evaluate_collection())
         self.act_export = act(lambda: self.export_answer(len(self.chat.turns) - 1))
         self.act_export_conv = act(lambda: self.export_conversation())
         self.act_copy = act(lambda: self.copy_answer(len(self.chat.turns) - 1))
@@ -48,7 +49,8 @@ class MenusMixin:
         self.act_first_run = act(lambda: self.first_run(force=True))
         self.act_about = act(self.about)
         self.menu_file, self.menu_view, self.menu_help = (self.menuBar().addMenu("") for _ in range(3))
-        for a in (self.act_add, self.act_add_folder, self.act_folders, None, self.act_copy, self.act_export,
+        for a in (self.act_add, self.act_add_folder, self.act_folders, None, self.act_evaluate, None,
+                  self.act_copy, self.act_export,
                   self.act_export_conv, None,
                   self.act_settings, None, self.act_quit):
             self.menu_file.addAction(a) if a else self.menu_file.addSeparator()
@@ -68,6 +70,7 @@ class MenusMixin:
         self.menu_help.setTitle(tr("&Help"))
         for a, text in ((self.act_add, tr("Add documents…")), (self.act_add_folder, tr("Add folder…")),
                         (self.act_folders, tr("Watched folders…")),
+                        (self.act_evaluate, tr("Evaluate this collection…")),
                         (self.act_copy, tr("Copy answer")), (self.act_export, tr("Export answer…")),
                         (self.act_export_conv, tr("Export conversation…")),
                         (self.act_settings, tr("Settings…")), (self.act_quit, tr("Quit")),
@@ -112,12 +115,31 @@ class MenusMixin:
         self.folders_dialog = FoldersDialog(self)  # tests reach it here
         self.folders_dialog.open()
 
-    def open_settings(self) -> None:
+    def evaluate_collection(self, path: str | None = None) -> None:
+        """Run a JSONL file of the office's own questions on this collection and show the report."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from sillok.app.desktop.eval_dialog import EvalDialog
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, tr("Questions to evaluate (JSONL)"), "",
+                                                  tr("Questions (*.jsonl *.json *.txt);;All files (*)"))
+        if not path:
+            return
+        self.eval_dialog = EvalDialog(self, path, self.collection, self)  # tests reach it here
+        self.eval_dialog.open()
+
+    def open_settings(self, download: bool = False) -> None:
+        """Settings (window-modal); ``download``: straight on to its Download dialog (an answer's notice
+        that the model cannot write the question's language points here)."""
         from sillok.app.desktop.settings_dialog import SettingsDialog
 
         dlg = SettingsDialog(self.settings, self.language, self)
-        if dlg.exec():
-            self.apply_settings(dlg.values())
+        self.settings_dialog = dlg  # tests reach it here
+        dlg.accepted.connect(lambda: self.apply_settings(dlg.values()))
+        dlg.open()
+        if download:
+            dlg.download_btn.click()
 
     # -- View ----------------------------------------------------------------------------------------
     def zoom(self, step: int) -> None:

@@ -1259,5 +1259,311 @@ Everything stays on this computer.</source>
         <source>… and {0} more (the document list shows every file)</source>
         <translation>… 외 {0}개 (문서 목록에 모든 파일이 있습니다)</translation>
     </message>
+    <message>
+        <source>From your documents</source>
+        <translation>문서 원문</translation>
+    </message>
+    <message>
+        <source>Open Settings → Download…</source>
+        <translation>설정 → 다운로드 열기…</translation>
+    </message>
+    <message>
+        <source>Your documents do not answer this question.</source>
+        <translation>문서에 이 질문에 대한 답이 없습니다.</translation>
+    </message>
+    <message>
+        <source>The closest passages, to read yourself:</source>
+        <translation>가장 가까운 구절 (직접 읽어 보세요):</translation>
+    </message>
+    <message>
+        <source>No passage came close.</source>
+        <translation>가까운 구절이 없습니다.</translation>
+    </message>
+    <message>
+        <source>Model’s guess — not from your documents</source>
+        <translation>모델의 추측 — 문서에서 나온 내용이 아닙니다</translation>
+    </message>
+    <message>
+        <source>Not checked against your documents; do not rely on it.</source>
+        <translation>문서로 확인되지 않았습니다. 근거로 삼지 마세요.</translation>
+    </message>
+    <message>
+        <source>uncited</source>
+        <translation>출처 없음</translation>
+    </message>
+    <message>
+        <source>The answering model cannot write Korean: the sentences quoted from your documents are the answer. For written answers in Korean, download a model that handles Korean (Settings → Download).</source>
+        <translation>답변 모델이 한국어를 쓰지 못합니다. 문서에서 인용한 문장이 답입니다. 한국어로 쓴 답변을 받으려면 한국어를 지원하는 모델을 내려받으세요 (설정 → 다운로드).</translation>
+    </message>
+    <message>
+        <source>Evaluate this collection…</source>
+        <translation>이 컬렉션 평가…</translation>
+    </message>
+    <message>
+        <source>Evaluate this collection</source>
+        <translation>이 컬렉션 평가</translation>
+    </message>
+    <message>
+        <source>Questions to evaluate (JSONL)</source>
+        <translation>평가할 질문 (JSONL)</translation>
+    </message>
+    <message>
+        <source>Questions (*.jsonl *.json *.txt);;All files (*)</source>
+        <translation>질문 (*.jsonl *.json *.txt);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Questions: {0}
+Collection: {1}</source>
+        <translation>질문: {0}
+컬렉션: {1}</translation>
+    </message>
+    <message>
+        <source>Search only (faster; does not load the answering model)</source>
+        <translation>검색만 (더 빠름, 답변 모델을 불러오지 않음)</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <source>Cancel evaluation</source>
+        <translation>평가 취소</translation>
+    </message>
+    <message>
+        <source>Save report…</source>
+        <translation>보고서 저장…</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>시작하는 중…</translation>
+    </message>
+    <message>
+        <source>Question {0} of {1}: {2}</source>
+        <translation>질문 {0}/{1}: {2}</translation>
+    </message>
+    <message>
+        <source>{0} questions done</source>
+        <translation>질문 {0}개 완료</translation>
+    </message>
+    <message>
+        <source>Evaluation cancelled.</source>
+        <translation>평가가 취소되었습니다.</translation>
+    </message>
+    <message>
+        <source>Done: {0} questions in {1:.0f} s.</source>
+        <translation>완료: 질문 {0}개, {1:.0f}초.</translation>
+    </message>
+    <message>
+        <source>Save the report into a folder</source>
+        <translation>보고서를 저장할 폴더</translation>
+    </message>
+    <message>
+        <source>Report saved: {0}</source>
+        <translation>보고서 저장됨: {0}</translation>
+    </message>
+    <message>
+        <source>Sillok evaluation</source>
+        <translation>Sillok 평가</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>요약</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>항목</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>값</translation>
+    </message>
+    <message>
+        <source>Questions</source>
+        <translation>질문</translation>
+    </message>
+    <message>
+        <source>Questions file</source>
+        <translation>질문 파일</translation>
+    </message>
+    <message>
+        <source>Collection</source>
+        <translation>컬렉션</translation>
+    </message>
+    <message>
+        <source>Search model</source>
+        <translation>검색 모델</translation>
+    </message>
+    <message>
+        <source>Answering model</source>
+        <translation>답변 모델</translation>
+    </message>
+    <message>
+        <source>not used (retrieval only)</source>
+        <translation>사용 안 함 (검색만)</translation>
+    </message>
+    <message>
+        <source>Run at</source>
+        <translation>실행 시각</translation>
+    </message>
+    <message>
+        <source>Questions with an expected source</source>
+        <translation>기대 출처가 있는 질문</translation>
+    </message>
+    <message>
+        <source>Recall@1 / @3 / @5 / @10</source>
+        <translation>재현율@1 / @3 / @5 / @10</translation>
+    </message>
+    <message>
+        <source>MRR of the expected source</source>
+        <translation>기대 출처의 MRR</translation>
+    </message>
+    <message>
+        <source>Refusals of unanswerable questions ({0})</source>
+        <translation>답할 수 없는 질문의 거절 ({0})</translation>
+    </message>
+    <message>
+        <source>Wrongful refusals of answerable questions ({0})</source>
+        <translation>답할 수 있는 질문의 잘못된 거절 ({0})</translation>
+    </message>
+    <message>
+        <source>Answers with a verified citation</source>
+        <translation>확인된 인용이 있는 답변</translation>
+    </message>
+    <message>
+        <source>Answers citing the expected source</source>
+        <translation>기대 출처를 인용한 답변</translation>
+    </message>
+    <message>
+        <source>Answers containing the expected answer</source>
+        <translation>기대 답을 담은 답변</translation>
+    </message>
+    <message>
+        <source>Answer time</source>
+        <translation>답변 시간</translation>
+    </message>
+    <message>
+        <source>Retrieval time</source>
+        <translation>검색 시간</translation>
+    </message>
+    <message>
+        <source>Total time</source>
+        <translation>전체 시간</translation>
+    </message>
+    <message>
+        <source>{0} ms mean, {1} ms median</source>
+        <translation>평균 {0} ms, 중앙값 {1} ms</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>줄</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>질문</translation>
+    </message>
+    <message>
+        <source>Expected source</source>
+        <translation>기대 출처</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>순위</translation>
+    </message>
+    <message>
+        <source>Top document</source>
+        <translation>1순위 문서</translation>
+    </message>
+    <message>
+        <source>Answerable</source>
+        <translation>답할 수 있음</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>답변함</translation>
+    </message>
+    <message>
+        <source>Cited</source>
+        <translation>인용함</translation>
+    </message>
+    <message>
+        <source>Has expected answer</source>
+        <translation>기대 답 포함</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>답변</translation>
+    </message>
+    <message>
+        <source>Answer ms</source>
+        <translation>답변 ms</translation>
+    </message>
+    <message>
+        <source>Retrieval ms</source>
+        <translation>검색 ms</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>예</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>아니요</translation>
+    </message>
+    <message>
+        <source>Recall@k of the expected source</source>
+        <translation>기대 출처의 재현율@k</translation>
+    </message>
+    <message>
+        <source>The answering model ({0}) cannot write Korean, so the sentences from your documents below are the answer. For written answers in Korean, download {1} in Settings → Download.</source>
+        <translation>답변 모델({0})은 한국어로 답을 쓰지 못하여, 아래 문서의 문장을 그대로 답으로 보여 드립니다. 한국어 답변을 받으려면 설정 → 다운로드에서 {1} 모델을 받으세요.</translation>
+    </message>
+    <message>
+        <source>The answering model ({0}) cannot write English, so the sentences from your documents below are the answer. For written answers in English, download {1} in Settings → Download.</source>
+        <translation>답변 모델({0})은 영어로 답을 쓰지 못하여, 아래 문서의 문장을 그대로 답으로 보여 드립니다. 영어 답변을 받으려면 설정 → 다운로드에서 {1} 모델을 받으세요.</translation>
+    </message>
+    <message>
+        <source>{0}, line {1}: not valid JSON ({2})</source>
+        <translation>{0}, {1}번째 줄: 올바른 JSON이 아닙니다 ({2})</translation>
+    </message>
+    <message>
+        <source>{0}, line {1}: each line must be one JSON object with a "question"</source>
+        <translation>{0}, {1}번째 줄: 각 줄은 "question"이 있는 JSON 객체 하나여야 합니다</translation>
+    </message>
+    <message>
+        <source>{0}, line {1}: "question" is missing or empty</source>
+        <translation>{0}, {1}번째 줄: "question"이 없거나 비어 있습니다</translation>
+    </message>
+    <message>
+        <source>{0}, line {1}: "expected_source" must be a file name or a list of file names</source>
+        <translation>{0}, {1}번째 줄: "expected_source"는 파일 이름이나 파일 이름 목록이어야 합니다</translation>
+    </message>
+    <message>
+        <source>{0}, line {1}: "expected_answer" must be text</source>
+        <translation>{0}, {1}번째 줄: "expected_answer"는 텍스트여야 합니다</translation>
+    </message>
+    <message>
+        <source>{0}, line {1}: "answerable" must be true or false</source>
+        <translation>{0}, {1}번째 줄: "answerable"은 true 또는 false여야 합니다</translation>
+    </message>
+    <message>
+        <source>{0}: no questions (one JSON object a line, each with a "question")</source>
+        <translation>{0}: 질문이 없습니다 (한 줄에 "question"이 있는 JSON 객체 하나)</translation>
+    </message>
+    <message>
+        <source>{0}: cannot read the questions file ({1})</source>
+        <translation>{0}: 질문 파일을 읽을 수 없습니다 ({1})</translation>
+    </message>
+    <message>
+        <source>{0}: cannot write the report ({1})</source>
+        <translation>{0}: 보고서를 쓸 수 없습니다 ({1})</translation>
+    </message>
+    <message>
+        <source>Expected sources not in the collection</source>
+        <translation>컬렉션에 없는 기대 출처</translation>
+    </message>
+    <message>
+        <source>line {0}: {1}</source>
+        <translation>{0}번째 줄: {1}</translation>
+    </message>
 </context>
 </TS>
