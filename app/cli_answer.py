@@ -178,9 +178,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_models(args: argparse.Namespace) -> int:
     from sillok.foundation.settings import load_settings
-    from sillok.models.catalogue import RECOMMENDED, recommended_as_dicts
-    from sillok.models.download import download
-    from sillok.models.registry import ModelRegistry
+    from sillok.service.model_admin import RECOMMENDED, ModelRegistry, download, recommended_as_dicts
 
     settings = load_settings(home=args.data_dir)
     registry = ModelRegistry(settings.home, settings.home / "models")
@@ -192,7 +190,7 @@ def cmd_models(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.action == "download":
         spec = _recommended(RECOMMENDED, args.target)
-        from sillok.models.recommend import noncommercial
+        from sillok.service.model_admin import noncommercial
 
         if noncommercial(spec) and not args.accept_licence:  # as in the window: never on one command
             raise SillokError(f"{spec.name} is published under {spec.license!r}, which does not allow commercial "

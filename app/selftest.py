@@ -66,7 +66,7 @@ def _check(ok: bool, message: str) -> None:
 
 def run(summary: dict[str, Any]) -> None:
     """Every check in order; fills `summary` as it goes and raises CheckFailed at the first failure."""
-    from sillok.models.defaults import default_embedding_path, default_llm_path
+    from sillok.service.model_admin import default_embedding_path, default_llm_path
 
     llm_path, emb_path = default_llm_path(), default_embedding_path()
     summary["models"] = {"llm": str(llm_path) if llm_path else None,

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from sillok.app.desktop.i18n import tr
 from sillok.foundation.errors import SillokError
-from sillok.models.recommend import Advice, bundled, noncommercial, recommend, total_memory_gb
+from sillok.service.model_admin import Advice, bundled, noncommercial, recommend, total_memory_gb
 
 DONE_KEY = "first_run_done"
 
@@ -110,7 +110,7 @@ class FirstRunDialog(QDialog):
         dlg.open()
 
     def add_file(self, path: str | None = None) -> None:
-        from sillok.models.registry import ModelRegistry
+        from sillok.service.model_admin import ModelRegistry
 
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self, tr("Add a GGUF model"), "", "GGUF (*.gguf)")

@@ -2,7 +2,7 @@
 
 Why a thread of its own (not the facade's worker): a multi-gigabyte download must not hold up
 searching and asking, and it touches nothing the facade owns; it only writes into the models folder
-through `sillok.models.download.download`, which resumes a `.part` file, checks sha256 where known and
+through `download` (sillok.models.download, reached via sillok.service.model_admin), which resumes a `.part` file, checks sha256 where known and
 validates the GGUF before the file takes its final name.
 """
 
@@ -28,8 +28,7 @@ from sillok.app.desktop.i18n import tr
 from sillok.app.desktop.reasons import reason_text
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import Cancelled, SillokError
-from sillok.models.catalogue import RECOMMENDED, RecommendedModel
-from sillok.models.download import download
+from sillok.service.model_admin import RECOMMENDED, RecommendedModel, download
 
 
 class _Fetch(QThread):
@@ -127,7 +126,7 @@ class DownloadDialog(QDialog):
 
     def licence_accepted(self, spec: RecommendedModel) -> bool:
         """A non-commercial licence is confirmed before anything is fetched (never on one click)."""
-        from sillok.models.recommend import noncommercial
+        from sillok.service.model_admin import noncommercial
 
         if not noncommercial(spec):
             return True

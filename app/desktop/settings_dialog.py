@@ -75,8 +75,7 @@ def _row(*widgets: QWidget) -> QWidget:
 
 class SettingsDialog(QDialog):
     def __init__(self, settings: Any, language: str, parent: QWidget | None = None) -> None:
-        from sillok.models.catalogue import RECOMMENDED
-        from sillok.models.registry import ModelRegistry
+        from sillok.service.model_admin import RECOMMENDED, ModelRegistry
 
         super().__init__(parent)
         self.setWindowTitle(tr("Settings"))

@@ -25,7 +25,7 @@ def local_paths(mime: QMimeData) -> list[str]:
 
 def file_filters() -> str:
     """The Add dialog's filters: every type the loaders read first, then one per kind."""
-    from sillok.ingest.loaders import SUPPORTED_SUFFIXES
+    from sillok.service.model_admin import SUPPORTED_SUFFIXES
 
     every = " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES))
     rows = [(tr("All documents"), every), ("PDF", "*.pdf"), (tr("Word"), "*.docx"), (tr("HWP / HWPX"), "*.hwp *.hwpx"),

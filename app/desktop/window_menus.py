@@ -208,7 +208,7 @@ class MenusMixin:
         self.first_run_dialog = dlg
 
         def gpu(s: Any, j: Any) -> str:
-            from sillok.models.gpu import detect_backend
+            from sillok.service.model_admin import detect_backend
 
             return detect_backend()
 
