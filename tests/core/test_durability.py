@@ -163,7 +163,7 @@ def test_kill_between_key_switch_and_dropping_old_vectors(tmp_path: Path, monkey
     svc.ingest(list(_two_docs(tmp_path)))
     cid = svc.backend.store.collection_id("default", create=False)
     assert cid is not None
-    setting = {"embedding_passage_prefix": "passage: "}  # a new key on the same loaded model: fast
+    setting = {"embedding_max_seq_length": 256}  # a new vector key on the same model weights: fast
     changed = Sillok(home=home, **setting)
 
     def killed(*_: Any, **__: Any) -> None:

@@ -82,7 +82,7 @@ def test_switching_collection_clears_the_source(tmp_path: Path, make_window, qtb
 
     w, pdf = _ingested(tmp_path, make_window, qtbot)
     w.show_citation(Citation(1, str(pdf.resolve()), 1, None, "MASTER SERVICES AGREEMENT", "c", 0, 0))
-    assert w.viewer.path is not None
+    qtbot.waitUntil(lambda: w.viewer.path is not None, timeout=30_000)  # pages come masked, from the worker
     w.sidebar.createCollection.emit("other")
     qtbot.waitUntil(lambda: w.collection == "other", timeout=30_000)
     assert w.viewer.path is None
