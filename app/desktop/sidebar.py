@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -199,7 +199,21 @@ class Sidebar(QWidget):
         self.collections.blockSignals(False)
 
     def set_documents(self, docs: list[Any]) -> None:
+        """New rows (a refresh after an ingest, a removal or finished vectors) keep what was selected
+        and the current row, so a refresh in the background never changes what the Delete key acts on."""
+        keep = set(self.selected_sources())
+        current = self.docs.currentIndex().data(SOURCE_ROLE) if self.docs.currentIndex().isValid() else None
         self.model.set_documents(docs)
+        if not keep and current is None:
+            return
+        sel = self.docs.selectionModel()
+        for r in range(self.model.rowCount()):
+            src = self.model.index(r, NAME).data(SOURCE_ROLE)
+            if src in keep:
+                sel.select(self.model.index(r, NAME), QItemSelectionModel.SelectionFlag.Select
+                           | QItemSelectionModel.SelectionFlag.Rows)
+            if src == current:
+                sel.setCurrentIndex(self.model.index(r, NAME), QItemSelectionModel.SelectionFlag.NoUpdate)
 
     def document_rows(self) -> list[list[str]]:
         """The rows as shown (filtered, sorted): name, status, pages, passages, added (tests, bench)."""

@@ -71,6 +71,10 @@ def test_delete_key_asks_removes_and_reports(tmp_path: Path, make_window, qtbot,
     assert asked and "Remove 1 document" in asked[0] and "a.txt" in asked[0]
     qtbot.wait(300)
     assert len(w.sidebar.document_rows()) == 2  # "No": nothing removed
+    # a refresh in the background (finished vectors, a watched folder) keeps the selection
+    chosen = w.sidebar.selected_sources()
+    w.sidebar.set_documents(list(w.snapshot.documents))
+    assert w.sidebar.selected_sources() == chosen and len(chosen) == 1
     answer[0] = True
     qtbot.keyClick(w.sidebar.docs, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: len(w.sidebar.document_rows()) == 1, timeout=LONG)
