@@ -190,6 +190,8 @@ class LocalIndex:
                       limit: int | None = None) -> int:
         st, cid, key = self.store, self.cid, embedder.key
         total = st.vector_debt(cid, key)
+        if total == 0 and st.embedding_key(cid) in ("", key):
+            return 0  # nothing to make and no model change to finish: the vector store is not even opened
         stage = "vectors" if st.embedding_key(cid) in ("", key) else "re-embedding"
         done, t0 = 0, time.monotonic()
         while True:

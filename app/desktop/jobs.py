@@ -123,6 +123,8 @@ VECTOR_SLICE = 128  # passages per background job: a question waits at most a fe
 
 def vector_slice(s: Any, job: Any, collection: str) -> tuple[int, int]:
     """One slice of the vectors still missing; returns (made now, still missing)."""
+    if collection not in {c.name for c in s.collections()}:
+        return 0, 0  # a first start: nothing stored yet
     made = s.embed_pending(collection, progress=job.report, cancel=job.cancel, limit=VECTOR_SLICE)
     return made, s.vector_debt(collection)
 
