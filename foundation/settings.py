@@ -101,10 +101,11 @@ class Settings(BaseSettings):
     # Limits
     max_file_mb: int = 200
     # OCR of scans (sillok.ingest.ocr: Tesseract with Korean and English data). Off: scans are named
-    # "needs OCR". `ocr_tessdata`: the language data folder ('' = the usual places); `ocr_workers`:
-    # pages read at once (0 = the CPU cores less one); a page over `ocr_page_seconds` is skipped.
+    # "needs OCR". `ocr_tessdata`: the language data folder ($TESSDATA_PREFIX, else the usual places);
+    # `ocr_workers`: pages read at once (0 = the CPU cores less one); a page over `ocr_page_seconds`
+    # is skipped.
     ocr: bool = True
-    ocr_tessdata: str = ""
+    ocr_tessdata: str = Field(default_factory=lambda: os.environ.get("TESSDATA_PREFIX", ""))
     ocr_workers: int = 0
     ocr_page_seconds: float = 60.0
     gpu: str = ""  # "cuda" asks the build for CUDA; runtime offload is decided by n_gpu_layers

@@ -36,12 +36,10 @@ NEEDED = ("kor", "eng")
 
 
 def tessdata_candidates(configured: str = "") -> list[Path]:
-    """Where the language data may be: the setting, $TESSDATA_PREFIX, next to a bundled app, the usual
-    system folders of Debian, Homebrew, MacPorts and the Windows installer."""
-    out = [Path(configured)] if configured else []
-    if os.environ.get("TESSDATA_PREFIX"):
-        env = Path(os.environ["TESSDATA_PREFIX"])
-        out += [env, env / "tessdata"]
+    """Where the language data may be: the setting (`ocr_tessdata`, which defaults to Tesseract's own
+    $TESSDATA_PREFIX), next to a bundled app, the usual system folders of Debian, Homebrew, MacPorts and
+    the Windows installer."""
+    out = [Path(configured), Path(configured) / "tessdata"] if configured else []
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         out.append(Path(bundle) / "tessdata")

@@ -215,7 +215,7 @@ def page_image(path: Path, number: int) -> np.ndarray:
     for i, frame in enumerate(_frames(path), start=1):
         if i == number:
             return frame
-    raise LoadError(path, f"no page {number}")
+    raise LoadError(path, f"scanned PDF that cannot be rendered (no page {number})")
 
 
 # -- PDF -------------------------------------------------------------------------------------------
