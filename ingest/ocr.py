@@ -167,6 +167,10 @@ class Engine:
             return "eng"
         return "kor" if "kor" in self.langs else "eng"
 
+    def _other(self, model: str) -> str:
+        other = "eng" if model == "kor" else "kor"
+        return other if other in self.langs else model
+
     def orientation(self, img: np.ndarray) -> tuple[int, str, float]:
         """(counter-clockwise quarter turn that makes the page upright, script name, confidence) from
         Tesseract's orientation pass; (0, "", 0.0) where it cannot tell (no osd data, little text)."""
@@ -194,19 +198,22 @@ class Engine:
         img = ocr_image.turn(img, base)
         half, script, conf = self.orientation(img)
         degrees = (base + (180 if half == 180 and conf >= 1.0 else 0)) % 360
-        page = self._upright(img, number, degrees, base, script, t0)
-        if not page.skipped and page.confidence < LOW_CONFIDENCE:
-            # Unsure: the other half turn may read better (the orientation pass can be wrong).
-            other = self._upright(img, number, (degrees + 180) % 360, base, script, t0)
-            if other.confidence > page.confidence + 0.05:
-                page = other
+        model = self._model(script)
+        page = self._upright(img, number, degrees, base, model, t0)
+        # Unsure: the orientation pass misjudges blurred or noisy pages, so the other language model,
+        # then the other half turn, are tried, and the most confident reading is kept.
+        for turn_to, other in ((degrees, self._other(model)), ((degrees + 180) % 360, None)):
+            if page.skipped or page.confidence >= LOW_CONFIDENCE or (other is not None and other == model):
+                continue
+            alt = self._upright(img, number, turn_to, base, other or page.lang, t0)
+            if not alt.skipped and alt.confidence > page.confidence:
+                page = alt
         return page
 
-    def _upright(self, img: np.ndarray, number: int, degrees: int, base: int, script: str, t0: float) -> OcrPage:
+    def _upright(self, img: np.ndarray, number: int, degrees: int, base: int, model: str, t0: float) -> OcrPage:
         img = ocr_image.turn(img, degrees - base)
         skew = ocr_image.skew_angle(img)
         img = ocr_image.rotate(img, -skew)
-        model = self._model(script)
         left = self.page_seconds - (time.monotonic() - t0)
         lines, timed_out = self._read(img, model, left) if left > 0.5 else ([], True)
         seconds = time.monotonic() - t0

@@ -114,10 +114,10 @@ def read_pages(path: Path, numbers: Sequence[int], render: Callable[[int], Any],
 
     try:
         for n in todo:
-            if cancel.cancelled:
-                break
-            while len(running) >= limit:
+            while len(running) >= limit and not cancel.cancelled:
                 collect(True)
+            if cancel.cancelled:
+                break  # the pages in flight finish and are kept; the rest wait for the next run
             image = render(n)
             running[pool.submit(engine.recognise, image, n)] = n
             collect(False)

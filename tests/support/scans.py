@@ -61,6 +61,27 @@ class Look:
 
 CLEAN = Look()
 SCANNED = Look(skew=1.5, speckle=300, blur=0.6)
+POOR = Look(blur=4.5, speckle=500)  # a bad fax: OCR reads something, with low confidence
+
+
+def need_ocr() -> None:
+    """Skip (naming what to install) where scans cannot be made or read here: Pillow, the fonts, the
+    OCR engine (tesserocr) with Tesseract's Korean and English data."""
+    pytest.importorskip("PIL", reason="Pillow not installed (pyproject pins pillow)")
+    need_fonts()
+    from sillok.ingest import ocr
+
+    if not ocr.available():
+        pytest.skip("no OCR engine here: pip tesserocr and apt tesseract-ocr-kor tesseract-ocr-eng")
+
+
+def accuracy(truth: str, read: str) -> float:
+    """Character accuracy of an OCR reading: difflib's ratio over the texts with runs of whitespace
+    made single spaces (a line break read as a space is no error)."""
+    import difflib
+
+    a, b = " ".join(truth.split()), " ".join(read.split())
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def need_fonts() -> None:
