@@ -11,6 +11,7 @@ pages the cancel token is checked; a page over the time limit is skipped with it
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -27,6 +28,7 @@ from sillok.foundation.types import Document, OcrPage, Page
 from sillok.ingest import ocr, ocr_image
 from sillok.ingest.ocr_cache import OcrCache
 
+log = logging.getLogger(__name__)
 PageProgress = Callable[[str, int, int], None]  # (file, pages done, pages to read)
 
 
@@ -106,9 +108,14 @@ def read_pages(path: Path, numbers: Sequence[int], render: Callable[[int], Any],
             [f for f in running if f.done()], None)
         for fut in finished:
             n = running.pop(fut)
-            page = fut.result()
-            if ctx.cache:
-                ctx.cache.put(sha, page)
+            try:
+                page = fut.result()
+            except Exception as exc:  # noqa: BLE001 - one unreadable page must not lose the file
+                log.warning("%s: page %d: OCR failed: %s", path, n, exc)
+                page = OcrPage(n, "", skipped=f"OCR failed ({type(exc).__name__})")
+            else:
+                if ctx.cache:  # stored at once: a kill from here on never costs this page again
+                    ctx.cache.put(sha, page)
             out[n] = page
             report()
 

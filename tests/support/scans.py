@@ -131,6 +131,34 @@ def render_page(lines: Sequence[str], lang: str, look: Look = CLEAN, seed: int =
     return img
 
 
+def wrap_pages(text: str, lang: str, size: int = 30, max_pages: int = 3) -> list[list[str]]:
+    """`text` laid out as page lines: paragraphs wrapped to the page width in the font at `size`,
+    up to `max_pages` pages of at most 30 lines (for scans of real documents)."""
+    from PIL import ImageFont
+
+    need_fonts()
+    font = ImageFont.truetype(str(KO_FONT if lang == "ko" else EN_FONT), size)
+    width = PAGE[0] - 2 * 130
+    lines: list[str] = []
+    for para in text.splitlines():
+        para = " ".join(para.replace("#", " ").split())
+        if not para:
+            continue
+        line = ""
+        for word in para.split(" "):
+            trial = f"{line} {word}".strip()
+            if font.getlength(trial) <= width or not line:
+                line = trial
+            else:
+                lines.append(line)
+                line = word
+        if line:
+            lines.append(line)
+        if len(lines) >= 30 * max_pages:
+            break
+    return [lines[i:i + 30] for i in range(0, min(len(lines), 30 * max_pages), 30)]
+
+
 def save_pdf(path: Path, images: Sequence[Any]) -> Path:
     """Image-only PDF: each image is a whole page at 200 dpi, with no text layer."""
     first, rest = images[0], list(images[1:])
