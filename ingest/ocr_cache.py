@@ -41,51 +41,63 @@ def _load(page: int, confidence: float, skipped: str, data: str) -> OcrPage:
 
 
 class OcrCache:
-    """Thread-safe; one SQLite connection (WAL), every `put` its own committed transaction."""
+    """Thread-safe; one SQLite connection (WAL), every `put` its own committed transaction. The file is
+    made by the first page stored, so a data folder without scans has none (the window then knows no
+    citation can be a scan without asking)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        try:
-            self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA secure_delete=ON")
-            self.db.executescript(SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            raise SillokError(f"OCR cache {path} is damaged or not a database ({exc}); delete it to read "
-                              "scans afresh") from exc
+        self._db: sqlite3.Connection | None = None
+
+    def _conn(self, create: bool) -> sqlite3.Connection | None:
+        """The connection (callers hold the lock); None when the file does not exist and `create` is off."""
+        if self._db is None and (create or self.path.exists()):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("PRAGMA secure_delete=ON")
+                db.executescript(SCHEMA)
+            except sqlite3.DatabaseError as exc:
+                raise SillokError(f"OCR cache {self.path} is damaged or not a database ({exc}); delete it to "
+                                  "read scans afresh") from exc
+            self._db = db
+        return self._db
+
+    def _rows(self, sql: str, args: Sequence[object]) -> list[tuple]:
+        with self._lock:
+            db = self._conn(create=False)
+            return [] if db is None else db.execute(sql, args).fetchall()
 
     def get(self, sha256: str) -> dict[int, OcrPage]:
         """The pages of this file already read, by page number."""
-        with self._lock:
-            rows = self.db.execute("SELECT page, confidence, skipped, data FROM pages WHERE sha256=?",
-                                   (sha256,)).fetchall()
+        rows = self._rows("SELECT page, confidence, skipped, data FROM pages WHERE sha256=?", (sha256,))
         return {int(r[0]): _load(int(r[0]), float(r[1]), str(r[2]), str(r[3])) for r in rows}
 
     def page(self, sha256: str, number: int) -> OcrPage | None:
-        with self._lock:
-            r = self.db.execute("SELECT page, confidence, skipped, data FROM pages WHERE sha256=? AND page=?",
-                                (sha256, number)).fetchone()
-        return _load(int(r[0]), float(r[1]), str(r[2]), str(r[3])) if r else None
+        rows = self._rows("SELECT page, confidence, skipped, data FROM pages WHERE sha256=? AND page=?",
+                          (sha256, number))
+        return _load(int(rows[0][0]), float(rows[0][1]), str(rows[0][2]), str(rows[0][3])) if rows else None
 
     def put(self, sha256: str, page: OcrPage) -> None:
         with self._lock:
-            self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
-                            (sha256, page.number, page.confidence, page.skipped, _dump(page)))
+            db = self._conn(create=True)
+            assert db is not None
+            db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?, ?)",
+                       (sha256, page.number, page.confidence, page.skipped, _dump(page)))
 
     def summary(self, shas: Iterable[str] | None = None,
                 threshold: float = 0.8) -> dict[str, tuple[int, float, tuple[int, ...]]]:
         """sha256 → (pages read, their mean confidence, pages under `threshold` or skipped), in one
         query (the document list asks for every document at once)."""
-        with self._lock:
-            rows = self.db.execute("SELECT sha256, page, confidence, skipped FROM pages ORDER BY sha256, page")
-            wanted = set(shas) if shas is not None else None
-            acc: dict[str, list[tuple[int, float, str]]] = {}
-            for sha, page, conf, skipped in rows:
-                if wanted is None or sha in wanted:
-                    acc.setdefault(sha, []).append((int(page), float(conf), str(skipped)))
+        rows = self._rows("SELECT sha256, page, confidence, skipped FROM pages ORDER BY sha256, page", ())
+        wanted = set(shas) if shas is not None else None
+        acc: dict[str, list[tuple[int, float, str]]] = {}
+        for sha, page, conf, skipped in rows:
+            if wanted is None or sha in wanted:
+                acc.setdefault(sha, []).append((int(page), float(conf), str(skipped)))
         out: dict[str, tuple[int, float, tuple[int, ...]]] = {}
         for sha, pages in acc.items():
             read = [c for _, c, s in pages if not s]
@@ -98,9 +110,13 @@ class OcrCache:
         if not shas:
             return
         with self._lock:
-            self.db.executemany("DELETE FROM pages WHERE sha256=?", [(s,) for s in shas])
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            db = self._conn(create=False)
+            if db is not None:
+                db.executemany("DELETE FROM pages WHERE sha256=?", [(s,) for s in shas])
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         with self._lock:
-            self.db.close()
+            if self._db is not None:
+                self._db.close()
+                self._db = None
