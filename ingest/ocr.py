@@ -202,7 +202,12 @@ class Engine:
         page = self._upright(img, number, degrees, base, model, t0)
         # Unsure: the orientation pass misjudges blurred or noisy pages, so the other language model,
         # then the other half turn, are tried, and the most confident reading is kept.
-        for turn_to, other in ((degrees, self._other(model)), ((degrees + 180) % 360, None)):
+        # A page taken for sideways (a table's ruled columns can look like lines of text) is also read
+        # unturned.
+        tries = [(degrees, self._other(model)), ((degrees + 180) % 360, None)]
+        if base:
+            tries.append(((degrees + 270) % 360, None))
+        for turn_to, other in tries:
             if page.skipped or page.confidence >= LOW_CONFIDENCE or (other is not None and other == model):
                 continue
             alt = self._upright(img, number, turn_to, base, other or page.lang, t0)
