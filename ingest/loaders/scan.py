@@ -125,7 +125,13 @@ def read_pages(path: Path, numbers: Sequence[int], render: Callable[[int], Any],
                 collect(True)
             if cancel.cancelled:
                 break  # the pages in flight finish and are kept; the rest wait for the next run
-            image = render(n)
+            try:
+                image = render(n)
+            except Exception as exc:  # noqa: BLE001 - a page that cannot be drawn is named, the rest read
+                log.warning("%s: page %d: cannot render: %s", path, n, exc)
+                out[n] = OcrPage(n, "", skipped=f"page cannot be rendered ({type(exc).__name__})")
+                report()
+                continue
             running[pool.submit(engine.recognise, image, n)] = n
             collect(False)
         while running:
