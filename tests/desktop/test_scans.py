@@ -71,3 +71,23 @@ def test_a_citation_on_a_scan_outlines_the_quoted_words(tmp_path: Path, make_win
     x0, y0, x1, _ = viewer.outlined[0]
     pen = img.pixelColor(int(x0 * img.width()) - 3, int(y0 * img.height()) + 5)  # the outline's left edge
     assert pen.red() > 200 and pen.blue() < 80, pen.name()
+
+
+def test_the_ingest_panel_shows_the_ocr_page(qtbot) -> None:
+    from sillok.app.desktop.i18n import install_language
+    from sillok.app.desktop.ingest_panel import IngestPanel, result_text
+    from sillok.foundation.types import FileResult, Progress
+
+    panel = IngestPanel()
+    qtbot.addWidget(panel)
+    panel.start("default", ["/m/fax.pdf"])
+    panel.on_progress(Progress("ocr", 0, 3, 0, "/m/fax.pdf", None, 1, 5))
+    assert "OCR page 2 of 5: fax.pdf" in panel.detail.text() and panel.bar.maximum() == 3
+    line = result_text(FileResult("/m/fax.pdf", "indexed", "OCR: 5 pages, confidence 0.71; low confidence on p. 2", 4, 5))
+    assert line.endswith("— read by OCR; some pages need checking")
+    install_language("ko")
+    try:
+        panel.on_progress(Progress("ocr", 0, 3, 0, "/m/fax.pdf", None, 4, 5))
+        assert "OCR 5쪽 중 5쪽: fax.pdf" in panel.detail.text()
+    finally:
+        install_language("en")
