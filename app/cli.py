@@ -114,8 +114,11 @@ class _Bar:
         self.p.start()
 
     def update(self, pr: Any) -> None:
+        name = Path(pr.current).name[:40] if pr.current else pr.stage
+        if pr.stage == "ocr":  # a scan: which page OCR is on
+            name = f"{name[:30]} OCR p. {pr.page}/{pr.pages}"
         self.p.update(self.task, total=pr.files_total or None, completed=pr.files_done, chunks=pr.chunks_done,
-                      description=Path(pr.current).name[:40] if pr.current else pr.stage)
+                      description=name)
 
     def close(self) -> None:
         self.p.stop()
@@ -215,6 +218,10 @@ def cmd_documents(args: argparse.Namespace) -> int:
             extra = f" — {d.reason}" if d.reason else f" — {d.pages} pages, {d.chunks} chunks"
             if d.vectors_pending:
                 extra += f" (searchable by keyword; vectors for {d.vectors_pending} of {d.chunks} pending)"
+            if d.ocr_pages:
+                extra += f"; OCR {d.ocr_pages} pages, confidence {d.ocr_confidence or 0:.2f}"
+                if d.low_confidence_pages:
+                    extra += " — LOW CONFIDENCE, check p. " + ", ".join(str(p) for p in d.low_confidence_pages)
             print(f"[{d.status}] {d.source}{extra}")
     return EXIT_OK
 

@@ -100,6 +100,14 @@ class Settings(BaseSettings):
     identifier_patterns_file: Path | None = None
     # Limits
     max_file_mb: int = 200
+    # OCR of scans (sillok.ingest.ocr: Tesseract with Korean and English data). Off: scans are named
+    # "needs OCR". `ocr_tessdata`: the language data folder ($TESSDATA_PREFIX, else the usual places);
+    # `ocr_workers`: pages read at once (0 = the CPU cores less one); a page over `ocr_page_seconds`
+    # is skipped.
+    ocr: bool = True
+    ocr_tessdata: str = Field(default_factory=lambda: os.environ.get("TESSDATA_PREFIX", ""))
+    ocr_workers: int = 0
+    ocr_page_seconds: float = 60.0
     gpu: str = ""  # "cuda" asks the build for CUDA; runtime offload is decided by n_gpu_layers
     # Office mode (docs/deploy.md). Tokens live in the OS keyring (core/secrets.py), never here.
     office_mode: bool = False

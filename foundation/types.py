@@ -24,13 +24,46 @@ class Page:
 
 
 @dataclass(frozen=True)
+class OcrWord:
+    """One recognised word of a scanned page: ``start``/``end`` are character offsets into the page's
+    text, ``box`` is (left, top, right, bottom) as fractions of the upright page image, so the source
+    viewer can outline the quoted words at any zoom."""
+
+    text: str
+    start: int
+    end: int
+    box: tuple[float, float, float, float]
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """What OCR made of one page: its text (what is chunked and indexed), the words with their boxes,
+    the mean word confidence (0..1), the language model used, the quarter turn (degrees, counter-
+    clockwise) and the skew (degrees) that made the page upright, and ``skipped`` (a reason) when the
+    page was given up, e.g. over the per-page time limit."""
+
+    number: int
+    text: str
+    words: tuple[OcrWord, ...] = ()
+    confidence: float = 0.0
+    lang: str = ""
+    turn: int = 0
+    skew: float = 0.0
+    seconds: float = 0.0
+    skipped: str = ""
+
+
+@dataclass(frozen=True)
 class Document:
-    """What a loader returns: the pages of one file plus what it learnt about the file."""
+    """What a loader returns: the pages of one file plus what it learnt about the file. ``ocr`` holds
+    the pages that were read by OCR (scans), with their confidence and word boxes."""
 
     path: Path
     pages: list[Page]
     title: str = ""
     format: str = ""
+    ocr: tuple[OcrPage, ...] = ()
 
     @property
     def char_count(self) -> int:
@@ -97,6 +130,7 @@ class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
+    notes: dict[str, str] = field(default_factory=dict)  # source → what its result will say (OCR pages)
 
     @property
     def failed(self) -> list[FileResult]:
@@ -109,7 +143,8 @@ class IngestReport:
 
 @dataclass(frozen=True)
 class Progress:
-    """Progress of a long job, reported through a callback. ``eta_s`` is None until known."""
+    """Progress of a long job, reported through a callback. ``eta_s`` is None until known. Stage "ocr"
+    is a scanned file (``current``) being read: ``page`` of its ``pages`` done."""
 
     stage: str
     files_done: int
@@ -117,6 +152,8 @@ class Progress:
     chunks_done: int = 0
     current: str = ""
     eta_s: float | None = None
+    page: int = 0
+    pages: int = 0
 
 
 @dataclass(frozen=True)
@@ -130,6 +167,22 @@ class DocumentInfo:
     reason: str = ""
     title: str = ""
     vectors_pending: int = 0  # passages still waiting for their vector (searchable by keyword already)
+    ocr_pages: int = 0  # pages read by OCR (scans)
+    ocr_confidence: float | None = None  # their mean confidence, 0..1 (None: no OCR page)
+    low_confidence_pages: tuple[int, ...] = ()  # OCR pages under the confidence threshold: check them
+
+
+@dataclass(frozen=True)
+class ScanView:
+    """A scanned page as the source viewer shows it: the upright page image (8-bit grey, row-major,
+    ``width`` bytes a row), its OCR text and words (boxes as fractions of this image)."""
+
+    width: int
+    height: int
+    pixels: bytes
+    text: str
+    words: tuple[OcrWord, ...]
+    confidence: float
 
 
 @dataclass(frozen=True)

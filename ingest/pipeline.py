@@ -25,14 +25,16 @@ import numpy as np
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import Cancelled, LoadError
 from sillok.foundation.protocols import Embedder
-from sillok.foundation.types import FileResult, IngestReport, Progress
+from sillok.foundation.types import Document, FileResult, IngestReport, Progress
 from sillok.ingest import loaders
 from sillok.ingest.analyzer import analyse
 from sillok.ingest.chunking import chunk_document, indexed_text
 from sillok.ingest.doc_names import document_names
 from sillok.ingest.index import CollectionIndex, ParsedDoc
+from sillok.ingest.loaders.scan import OcrContext
 
 ProgressFn = Callable[[Progress], None]
+OcrFactory = Callable[[], OcrContext | None]  # a fresh OCR context per run (None: scans are named "needs OCR")
 BATCH_CHUNKS = 256
 
 
@@ -55,6 +57,22 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResult]]:
     return [f for f in files if not (f in seen or seen.add(f))], bad
 
 
+def ocr_note(doc: Document) -> str:
+    """What a scanned file's result says: pages read by OCR, their confidence, the pages to check."""
+    from sillok.ingest.ocr import LOW_CONFIDENCE
+
+    read = [p for p in doc.ocr if not p.skipped]
+    mean = sum(p.confidence for p in read) / len(read) if read else 0.0
+    note = f"OCR: {len(doc.ocr)} pages, confidence {mean:.2f}"
+    low = [str(p.number) for p in read if p.confidence < LOW_CONFIDENCE]
+    skipped = [f"{p.number} ({p.skipped})" for p in doc.ocr if p.skipped]
+    if low:
+        note += f"; low confidence on p. {', '.join(low)}"
+    if skipped:
+        note += f"; skipped p. {', '.join(skipped)}"
+    return note
+
+
 def title_for(path: Path, title: str) -> str:
     stem = path.stem.replace("_", " ").strip()
     if not title or title == path.stem:
@@ -64,9 +82,10 @@ def title_for(path: Path, title: str) -> str:
 
 class Pipeline:
     def __init__(self, embedder: Embedder, chunk_size: int = 900, chunk_min: int = 200,
-                 max_file_bytes: int = 200 * 1024 * 1024) -> None:
+                 max_file_bytes: int = 200 * 1024 * 1024, ocr: OcrFactory | None = None) -> None:
         self.embedder = embedder
         self.chunk_size, self.chunk_min, self.max_file_bytes = chunk_size, chunk_min, max_file_bytes
+        self.ocr = ocr
 
     def ingest(self, index: CollectionIndex, paths: Iterable[str | Path], progress: ProgressFn | None = None,
                cancel: CancelToken | None = None, *, vectors: bool = True) -> IngestReport:
@@ -82,6 +101,7 @@ class Pipeline:
         batch: list[ParsedDoc] = []
         chunks_done = 0
         started: float | None = None
+        ocr = self.ocr() if self.ocr else None
 
         def emit(i: int, current: str) -> None:
             if progress:
@@ -90,13 +110,22 @@ class Pipeline:
                 eta = elapsed / (i - 1) * (total - i) if started and i > 1 else None
                 progress(Progress("ingest", i, total, chunks_done, current, eta))
 
+        at = 0  # the file being read now
+
+        def pages(current: str, done: int, of: int) -> None:
+            if progress:
+                progress(Progress("ocr", at, total, chunks_done, current, None, done, of))
+
+        if ocr is not None:
+            ocr.cancel, ocr.progress = cancel, pages
         try:
             for i, path in enumerate(files):
                 cancel.check()
                 if i == 1:
                     started = time.monotonic()
+                at = i
                 emit(i, str(path))
-                parsed = self._parse(index, path, report)
+                parsed = self._parse(index, path, report, ocr)
                 if parsed is not None:
                     batch.append(parsed)
                 if sum(len(p.chunks) for p in batch) >= BATCH_CHUNKS:
@@ -108,6 +137,9 @@ class Pipeline:
                 self.embed_pending(index, progress, cancel)
         except Cancelled:
             report.cancelled = True
+        finally:
+            if ocr is not None:
+                ocr.close()
         report.seconds = time.monotonic() - t0
         return report
 
@@ -115,7 +147,8 @@ class Pipeline:
                       cancel: CancelToken | None = None) -> int:
         return index.embed_pending(self.embedder, progress, cancel)
 
-    def _parse(self, index: CollectionIndex, path: Path, report: IngestReport) -> ParsedDoc | None:
+    def _parse(self, index: CollectionIndex, path: Path, report: IngestReport,
+               ocr: OcrContext | None = None) -> ParsedDoc | None:
         source = str(path)
         try:
             stat = path.stat()
@@ -133,8 +166,12 @@ class Pipeline:
             report.files.append(FileResult(source, "unchanged", "already indexed", existing[0].chunks,
                                            existing[0].pages))
             return None
+        if ocr is not None:
+            ocr.sha256 = sha  # the OCR cache keeps finished pages under the file's hash
         try:
-            doc = loaders.load(path, max_bytes=self.max_file_bytes)
+            doc = loaders.load(path, max_bytes=self.max_file_bytes, ocr=ocr)
+        except Cancelled:
+            raise
         except LoadError as exc:
             # A changed file that no longer loads keeps its last good version in the index.
             return self._fail(index, source, exc.status, exc.reason, report)
@@ -147,6 +184,8 @@ class Pipeline:
         if not chunks:
             return self._fail(index, source, "failed", "no text found", report)
         texts = [indexed_text(c) for c in chunks]
+        if doc.ocr:
+            report.notes[source] = ocr_note(doc)
         return ParsedDoc(source, sha, stat.st_size, stat.st_mtime, doc_id, title, doc.format, len(doc.pages),
                          chunks, texts, [" ".join(analyse(t)) for t in texts],
                          document_names(path, title, doc.pages[0].text))
@@ -172,6 +211,6 @@ class Pipeline:
             vectors = np.concatenate(parts) if parts else None
         index.add(batch, vectors)
         for p in batch:
-            report.files.append(FileResult(p.source, "updated" if p.replaced else "indexed", "", len(p.chunks),
-                                           p.pages))
+            report.files.append(FileResult(p.source, "updated" if p.replaced else "indexed",
+                                           report.notes.pop(p.source, ""), len(p.chunks), p.pages))
         return sum(len(p.chunks) for p in batch)

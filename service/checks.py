@@ -4,7 +4,8 @@ Why: doctor listed versions and paths and warned about nothing, while the things
 a day went unsaid: an answering model that does not read the collection's language (the bundled
 SmolLM2 is English-only; a Korean collection gets English or nonsense), a model file that is missing or
 broken, documents that failed, a collection embedded with another model than the current one, a
-watched folder that is not connected, a data folder running out of space.
+watched folder that is not connected, a data folder running out of space, scans that cannot be read
+because OCR is missing, scanned pages read with low confidence.
 """
 
 from __future__ import annotations
@@ -97,6 +98,16 @@ def warnings(svc: Any) -> list[str]:
         if current_embedding and c.embedding_model and c.embedding_model != current_embedding:
             out.append(f"collection {c.name!r} was embedded with {c.embedding_model}, not the current "
                        f"{current_embedding}: its first search re-embeds it (`sillok reembed` does it now)")
+        low = sum(1 for d in svc.documents(c.name) if d.low_confidence_pages)
+        if low:
+            out.append(f"collection {c.name!r}: {low} scanned document(s) have pages read by OCR with low "
+                       f"confidence (`sillok documents --collection {c.name!r}` names the pages to check)")
+    if s.ocr:
+        from sillok.ingest import ocr
+
+        if not ocr.available(s.ocr_tessdata):
+            out.append("OCR is not available (tesserocr or the Korean and English language data is missing): "
+                       "scanned pages are named \"needs OCR\"; install tesseract-ocr-kor and tesseract-ocr-eng")
     from sillok.service.folders import FolderList
 
     listed = FolderList(s.home)

@@ -26,6 +26,9 @@ def doctor(svc: Any) -> dict[str, Any]:
         "versions": {p: version(p) for p in ("chromadb", "sentence-transformers", "torch", "kiwipiepy",
                                              "llama_cpp_python", "langchain-core", "PySide6")},
     }
+    from sillok.ingest import ocr
+
+    info["ocr"] = {**ocr.status(svc.settings.ocr_tessdata), "enabled": bool(svc.settings.ocr)}
     try:
         from sillok.models.gpu import detect_backend
 

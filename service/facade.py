@@ -20,7 +20,7 @@ from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import SillokError
 from sillok.foundation.protocols import ChatModel, Embedder
 from sillok.foundation.settings import Settings, load_settings
-from sillok.foundation.types import CollectionInfo, DocumentInfo, Hit, IngestReport, Page
+from sillok.foundation.types import CollectionInfo, DocumentInfo, Hit, IngestReport, Page, ScanView
 from sillok.ingest.index import CollectionIndex
 from sillok.ingest.pipeline import Pipeline, ProgressFn
 from sillok.service import backends
@@ -51,6 +51,7 @@ class Sillok:
         self._embedder: Embedder | None = None
         self._old_embedders: dict[str, Embedder] = {}  # by vector-set key: a complete set still searched
         self._conversations: Any = None
+        self._ocr_cache: Any = None
         self._lock = threading.RLock()  # one writer: ingest/remove/re-embed never interleave
 
     # -- components (lazy) -------------------------------------------------------------------------
@@ -68,7 +69,27 @@ class Sillok:
     @property
     def pipeline(self) -> Pipeline:
         s = self.settings
-        return Pipeline(self.embedder, s.chunk_size, s.chunk_min, s.max_file_mb * 1024 * 1024)
+        return Pipeline(self.embedder, s.chunk_size, s.chunk_min, s.max_file_mb * 1024 * 1024, self.ocr_context)
+
+    def ocr_cache(self) -> Any:
+        """The OCR pages read in this data folder (`<home>/ocr.db`, sillok.ingest.ocr_cache), opened once."""
+        with self._lock:
+            if self._ocr_cache is None:
+                from sillok.ingest.ocr_cache import OcrCache
+
+                self._ocr_cache = OcrCache(self.settings.home / "ocr.db")
+            return self._ocr_cache
+
+    def ocr_context(self) -> Any:
+        """A fresh OCR context for one run (sillok.ingest.loaders.scan.OcrContext), or None when OCR is
+        switched off in the settings (scans are then named "needs OCR")."""
+        s = self.settings
+        if not s.ocr:
+            return None
+        from sillok.ingest.loaders.scan import OcrContext
+
+        return OcrContext(cache=self.ocr_cache(), page_seconds=s.ocr_page_seconds, workers=s.ocr_workers,
+                          tessdata=s.ocr_tessdata)
 
     def index(self, collection: str = "default", create: bool = False) -> CollectionIndex:
         """The collection's storage (sillok.ingest.index.CollectionIndex), local or office."""
@@ -122,6 +143,9 @@ class Sillok:
             if self._conversations is not None:
                 self._conversations.close()
                 self._conversations = None
+            if self._ocr_cache is not None:
+                self._ocr_cache.close()
+                self._ocr_cache = None
 
     # -- collections -------------------------------------------------------------------------------
     def create_collection(self, name: str) -> None:
@@ -153,10 +177,21 @@ class Sillok:
             return datetime.fromtimestamp(float(t or 0)).isoformat(timespec="seconds")
 
         pending = index.vector_debt_by_doc(self.embedder)
+        docs = index.documents()
+        scans = self._scans([d.sha256 for d in docs])
         out = [DocumentInfo(d.source, d.doc_id, "indexed", d.pages, d.chunks, when(d.added), "", d.title,
-                            pending.get(d.doc_id, 0)) for d in index.documents()]
+                            pending.get(d.doc_id, 0), *scans.get(d.sha256, (0, None, ())))
+               for d in docs]
         out += [DocumentInfo(f.source, "", f.status, 0, 0, when(f.at), f.reason) for f in index.failures()]
         return sorted(out, key=lambda d: d.source)
+
+    def _scans(self, shas: list[str]) -> dict[str, tuple[int, float | None, tuple[int, ...]]]:
+        """sha256 → (OCR pages, mean confidence, pages to check) for the scanned documents among these."""
+        if not (self.settings.home / "ocr.db").exists():
+            return {}
+        from sillok.ingest.ocr import LOW_CONFIDENCE
+
+        return dict(self.ocr_cache().summary(shas, LOW_CONFIDENCE))
 
     def resolve_sources(self, collection: str, given: list[str] | None) -> list[str] | None:
         """`--source` as people type it: a path (absolute, or relative to the current folder), or the bare
@@ -184,10 +219,35 @@ class Sillok:
         return out
 
     def pages(self, source: str) -> list[Page]:
-        """A document's pages as the index saw them (so cited offsets line up in the viewer)."""
+        """A document's pages as the index saw them (so cited offsets line up in the viewer); scanned
+        pages come from the OCR cache (read again only where this computer never read them)."""
         from sillok.ingest.loaders import load
 
-        return load(Path(source), max_bytes=self.settings.max_file_mb * 1024 * 1024).pages
+        ocr = self.ocr_context()
+        try:
+            return load(Path(source), max_bytes=self.settings.max_file_mb * 1024 * 1024, ocr=ocr).pages
+        finally:
+            if ocr is not None:
+                ocr.close()
+
+    def scan_view(self, source: str, page: int | None) -> ScanView | None:
+        """The cited page of a scan as the source viewer shows it — the upright page image with the OCR
+        words and their boxes — or None when that page was not read by OCR (a text page)."""
+        import hashlib
+
+        if page is None or not self.settings.ocr or not (self.settings.home / "ocr.db").exists():
+            return None
+        path = Path(source)
+        if not path.is_file():
+            return None
+        read = self.ocr_cache().page(hashlib.sha256(path.read_bytes()).hexdigest(), page)
+        if read is None or read.skipped:
+            return None
+        from sillok.ingest import ocr_image
+        from sillok.ingest.loaders.scan import page_image
+
+        img = ocr_image.upright(ocr_image.limit_size(page_image(path, page)), read.turn, read.skew)
+        return ScanView(img.shape[1], img.shape[0], img.tobytes(), read.text, read.words, read.confidence)
 
     # -- ingest / remove ---------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path], collection: str = "default",
@@ -220,11 +280,15 @@ class Sillok:
             index.recover()  # a killed remove is finished (and scrubbed) even when nothing is left
             matches = index.match(target)
             self.forget_sources(matches)
+            shas = [v.sha256 for m in matches for v in index.versions(m)]
             if (self.settings.home / "conversations.db").exists():
                 from sillok.service.conversations import scrub_removed
 
                 scrub_removed(self.conversations(), collection, matches, index.texts_of(matches))
-            return record_remove(self, target, collection, index.remove(matches))
+            removed = record_remove(self, target, collection, index.remove(matches))
+            if shas and (self.settings.home / "ocr.db").exists():
+                self.ocr_cache().forget(shas)  # a removed scan's text must not stay in the OCR cache
+            return removed
 
     def forget_sources(self, sources: Sequence[str]) -> int:
         """Drop the follow-up sessions that showed the model text of `sources`, and the model's prompt

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from sillok.foundation.errors import SillokError
@@ -104,10 +103,9 @@ def reveal(svc: Any, chunk_ids: str | Sequence[str], collection: str = "default"
 def reveal_pages(svc: Any, source: str, collection: str = "default", page: int | None = None,
                  chunk_id: str = "") -> list[Page]:
     """A document's pages unmasked (the source viewer's Reveal for the view it shows), audited."""
-    from sillok.ingest.loaders import load
     from sillok.service.audit import record_reveal
 
-    pages = load(Path(source), max_bytes=svc.settings.max_file_mb * 1024 * 1024).pages
+    pages = svc.pages(source)
     record_reveal(svc, collection, [str(source)], [[page] if page is not None else []],
                   [chunk_id] if chunk_id else [], how="document view")
     return list(pages)
@@ -132,8 +130,6 @@ def unmask_quote(quote: str, pages: Sequence[Page], page: int | None, masker: Ma
 def viewer_pages(svc: Any, source: str) -> tuple[list[Page], bool]:
     """A document's pages as the source viewer shows them by default (identifiers masked), and whether
     masking changed anything (then the viewer offers Reveal, and shows a PDF as this text)."""
-    from sillok.ingest.loaders import load
-
-    pages = load(Path(source), max_bytes=svc.settings.max_file_mb * 1024 * 1024).pages
+    pages = svc.pages(source)
     masked = mask_pages(pages, masker_of(svc))
     return masked, any(a.text != b.text for a, b in zip(pages, masked, strict=True))

@@ -23,13 +23,34 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def status_text(status: str) -> str:
-    return {"indexed": tr("indexed"), "needs_ocr": tr("needs OCR"), "failed": tr("failed")}.get(status, status)
+    return {"indexed": tr("indexed"), "needs_ocr": tr("needs OCR"), "failed": tr("failed"),
+            OCR_LOW: tr("check OCR")}.get(status, status)
+
+
+OCR_LOW = "ocr_low"  # shown status of an indexed scan with pages under the OCR confidence threshold
+
+
+def shown_status(d: Any) -> str:
+    """The status the list shows: a scan with low-confidence pages is flagged for a person to check."""
+    return OCR_LOW if d.status == "indexed" and getattr(d, "low_confidence_pages", ()) else d.status
+
+
+def ocr_tip(d: Any) -> str:
+    """What the status tooltip says about a scanned document: its OCR confidence, the pages to check."""
+    if not getattr(d, "ocr_pages", 0):
+        return ""
+    conf = round((d.ocr_confidence or 0.0) * 100)
+    tip = tr("Read by OCR: {0} pages, confidence {1}%").format(d.ocr_pages, conf)
+    if d.low_confidence_pages:
+        tip += "\n" + tr("Low confidence: check page {0}").format(", ".join(str(p) for p in d.low_confidence_pages))
+    return tip
 
 
 def _icon(status: str) -> QIcon:
     style = QApplication.style()
     pixmap = {"indexed": QStyle.StandardPixmap.SP_DialogApplyButton,
-              "needs_ocr": QStyle.StandardPixmap.SP_MessageBoxWarning}.get(status, QStyle.StandardPixmap.SP_MessageBoxCritical)
+              "needs_ocr": QStyle.StandardPixmap.SP_MessageBoxWarning,
+              OCR_LOW: QStyle.StandardPixmap.SP_MessageBoxWarning}.get(status, QStyle.StandardPixmap.SP_MessageBoxCritical)
     return style.standardIcon(pixmap)
 
 
@@ -46,6 +67,7 @@ class DocumentModel(QAbstractTableModel):
         self._names: list[str] = []
         self._hay: list[str] = []
         self._keys: list[str] = []
+        self._status: list[str] = []
         self._icons: dict[str, QIcon] = {}
         self.needle = ""
         self.compact = False  # status as an icon only (narrow window); the word is in the tooltip
@@ -54,10 +76,11 @@ class DocumentModel(QAbstractTableModel):
     def set_documents(self, docs: list[Any]) -> None:
         self.beginResetModel()
         self.docs = list(docs)
-        words = {st: status_text(st) for st in {d.status for d in self.docs}}  # tr() once per status
+        self._status = [shown_status(d) for d in self.docs]
+        words = {st: status_text(st) for st in set(self._status)}  # tr() once per status
         self._names = [d.source.replace("\\", "/").rsplit("/", 1)[-1] for d in self.docs]  # Path(): 30x slower
         self._keys = [n.casefold() for n in self._names]
-        self._hay = [f"{d.source} {words[d.status]}".casefold() for d in self.docs]
+        self._hay = [f"{d.source} {words[st]}".casefold() for d, st in zip(self.docs, self._status, strict=True)]
         self.order = self._ordered()
         self.endResetModel()
 
@@ -82,7 +105,8 @@ class DocumentModel(QAbstractTableModel):
         if self.needle:
             rows = [i for i in rows if self.needle in self._hay[i]]  # type: ignore[assignment]
         col, docs, names = self.sort_column, self.docs, self._keys
-        key = {NAME: names.__getitem__, STATUS: lambda i: (docs[i].status, names[i]),
+        shown = self._status
+        key = {NAME: names.__getitem__, STATUS: lambda i: (shown[i], names[i]),
                PAGES: lambda i: docs[i].pages, PASSAGES: lambda i: docs[i].chunks,
                ADDED: lambda i: docs[i].added}[col]
         return sorted(rows, key=key, reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
@@ -108,12 +132,12 @@ class DocumentModel(QAbstractTableModel):
         if not index.isValid():
             return None
         i = self.order[index.row()]
-        d, col = self.docs[i], index.column()
+        d, col, status = self.docs[i], index.column(), self._status[i]
         if role == Qt.ItemDataRole.DisplayRole:
             if col == NAME:
                 return self._names[i]
             if col == STATUS:
-                return "" if self.compact else status_text(d.status)
+                return "" if self.compact else status_text(status)
             if col == PAGES:
                 return str(d.pages) if d.pages else ""
             if col == PASSAGES:
@@ -122,12 +146,14 @@ class DocumentModel(QAbstractTableModel):
         if role == SOURCE_ROLE:
             return d.source
         if role == Qt.ItemDataRole.DecorationRole and col == STATUS:
-            if d.status not in self._icons:
-                self._icons[d.status] = _icon(d.status)
-            return self._icons[d.status]
+            if status not in self._icons:
+                self._icons[status] = _icon(status)
+            return self._icons[status]
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == STATUS:
-                word = status_text(d.status)
+                word = status_text(status)
+                if getattr(d, "ocr_pages", 0):
+                    return f"{word}\n{ocr_tip(d)}"
                 return f"{word}: {reason_text(d.reason)}" if d.reason and d.status == "failed" else (
                     reason_text(d.reason) if d.reason else word)
             if col == ADDED:
@@ -136,7 +162,7 @@ class DocumentModel(QAbstractTableModel):
                 added = tr("added {0}").format(d.added.replace("T", " ")) if d.added else ""
                 return "\n".join(x for x in (d.title if d.title and d.title != self._names[i] else "", d.source, added) if x)
             return None
-        if role == Qt.ItemDataRole.ForegroundRole and col == STATUS and d.status != "indexed":
+        if role == Qt.ItemDataRole.ForegroundRole and col == STATUS and status != "indexed":
             return QColor(Qt.GlobalColor.darkRed)
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (PAGES, PASSAGES):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

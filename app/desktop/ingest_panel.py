@@ -47,7 +47,11 @@ def result_text(f: Any) -> str:
     name = Path(f.path).name
     if f.status in ("indexed", "updated"):
         what = tr("indexed") if f.status == "indexed" else tr("updated")
-        return f"✓ {name} — {what} ({pages_passages(f.pages, f.chunks)})"
+        line = f"✓ {name} — {what} ({pages_passages(f.pages, f.chunks)})"
+        if f.reason.startswith("OCR:"):  # a scan (sillok.ingest.pipeline.ocr_note)
+            check = "low confidence" in f.reason or "skipped" in f.reason
+            line += " — " + (tr("read by OCR; some pages need checking") if check else tr("read by OCR"))
+        return line
     if f.status == "unchanged":
         return f"= {name} — {tr('already indexed')}"
     if f.status == "removed":
@@ -143,6 +147,8 @@ class IngestPanel(QFrame):
             self.bar.setValue(p.files_done)
         name = Path(p.current).name if p.current else ""
         stage = tr("Reading") if p.stage == "ingest" else tr("Preparing the index")
+        if p.stage == "ocr":  # a scan: the page OCR is on, so a long file shows it is moving
+            stage = tr("OCR page {0} of {1}:").format(min(p.page + 1, p.pages), p.pages)
         enough = p.files_done >= ETA_AFTER_FILES and time.monotonic() - self._started >= ETA_AFTER_S
         # The estimate counts down between reports (one big file can take a minute); when it runs out
         # it is dropped rather than left saying "about 0:01 left".

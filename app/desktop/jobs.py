@@ -108,6 +108,15 @@ def pages_of(s: Any, path: str) -> list[Any]:
     return s.pages(path)
 
 
+def citation_view(s: Any, source: str, page: int | None) -> tuple[list[Any], bool, Any]:
+    """What the source pane needs for a citation: the pages as shown (identifiers masked), whether
+    masking changed them, and the cited page's scan (ScanView) when that page was read by OCR."""
+    from sillok.service.masking import viewer_pages
+
+    pages, held = viewer_pages(s, source)
+    return pages, held, s.scan_view(source, page)
+
+
 def reindex(s: Any, job: Any, source: str, collection: str) -> Any:
     s.remove(source, collection)
     return s.ingest([source], collection, progress=job.report, cancel=job.cancel, vectors=False)

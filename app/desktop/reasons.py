@@ -34,6 +34,13 @@ _RULES: list[tuple[str, Callable[[], str]]] = [
     (r"needs OCR: no text layer on any page", lambda: tr("no text layer on any page: needs OCR")),
     (r"needs OCR: only images, no text", lambda: tr("only images, no text: needs OCR")),
     (r"needs OCR: no text layer \(scanned or image-only\)", lambda: tr("no text layer (scanned or image-only): needs OCR")),
+    (r"needs OCR: image file \(no OCR engine on this computer\)",
+     lambda: tr("image file: needs OCR (no OCR engine on this computer)")),
+    (r"needs OCR: image file \(Pillow is not installed\)", lambda: tr("image file: needs OCR (Pillow is not installed)")),
+    (rf"scanned: every page skipped \({_X}\)", lambda: tr("scanned: every page was skipped ({0})")),
+    (r"scanned, but OCR found no readable text", lambda: tr("scanned, but OCR found no readable text")),
+    (rf"unreadable image \({_X}\)", lambda: tr("unreadable image ({0})")),
+    (rf"scanned PDF that cannot be rendered \({_X}\)", lambda: tr("scanned PDF that cannot be rendered ({0})")),
     (r"no text found", lambda: tr("no text found")),
     (r"empty file", lambda: tr("empty file")),
     (r"file not found", lambda: tr("file not found")),
@@ -88,6 +95,12 @@ _RULES: list[tuple[str, Callable[[], str]]] = [
     (rf"download of {_X} failed: {_X} \({_X}\)", lambda: tr("{0} could not be downloaded: {1}")),
     (rf"download of {_X} is corrupt: {_X}", lambda: tr("{0} arrived corrupt (its checksum does not match); download it again.")),
     # sillok.service.checks (Help → Check this installation)
+    (rf"collection {_X}: {_X} scanned document\(s\) have pages read by OCR with low confidence \({_X}\)",
+     lambda: tr("Collection {0}: {1} scanned document(s) have pages read by OCR with low confidence; the document "
+                "list flags the pages to check.")),
+    (r"OCR is not available \(tesserocr or the Korean and English language data is missing\): .*",
+     lambda: tr("OCR is not available (the OCR engine or its Korean and English data is missing): scanned pages "
+                "are named \"needs OCR\". Install Tesseract with its Korean and English data.")),
     (rf"the answering model file is missing: {_X}; choose another in Settings",
      lambda: tr("The answering model file is missing: {0}. Choose another in Settings.")),
     (rf"the answering model is unusable: {_X}", lambda: tr("The answering model cannot be used: {0}")),

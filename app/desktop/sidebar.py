@@ -170,7 +170,8 @@ class Sidebar(QWidget):
         """Whole words: the status column as wide as its longest word plus the icon, the date whole."""
         fm = self.docs.fontMetrics()
         pad = 18
-        status = max(fm.horizontalAdvance(w) for w in (tr("indexed"), tr("needs OCR"), tr("failed"), tr("Status")))
+        status = max(fm.horizontalAdvance(w) for w in (tr("indexed"), tr("needs OCR"), tr("failed"), tr("check OCR"),
+                                                        tr("Status")))
         widths = {STATUS: 30 if self.model.compact else status + pad + 20, PAGES: fm.horizontalAdvance(tr("Pages")) + pad,
                   PASSAGES: fm.horizontalAdvance(tr("Passages")) + pad}
         # The name needs the room: the date the document was added is in the name's tooltip.

@@ -3,6 +3,7 @@
 PDFs are shown as pages (QtPdf); the quote is found in the page's own text layer (pdfium, synchronous)
 so the search model is asked for a string that really is on the page, then that hit is selected.
 Other formats are shown as text (the loader's pages, fetched on the worker) with the span highlighted.
+A page read by OCR (a scan) is shown as its image with the quoted words outlined (app/desktop/scan_pane.py).
 
 Identifiers (sillok.foundation.identifiers) are masked in what this pane shows: text pages arrive masked,
 and a PDF that holds identifiers is shown as its masked text rather than its pages. The Reveal button
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from sillok.app.desktop.i18n import tr
+from sillok.app.desktop.scan_pane import ScanPane, words_in_span
 
 HIGHLIGHT = QColor(255, 230, 120)
 ZOOM_STEPS = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0)
@@ -133,8 +135,10 @@ class SourceViewer(QWidget):
             sig.connect(self._select_hit)
         self.text_view = QTextBrowser()
         self.text_view.setAcceptDrops(False)
+        self.scan_view = ScanPane()
+        self.outlined: list[tuple[float, float, float, float]] = []  # word boxes outlined on a scan (tests read it)
         self.stack = QStackedWidget()
-        for w in (self.placeholder, self.pdf_view, self.text_view):
+        for w in (self.placeholder, self.pdf_view, self.text_view, self.scan_view):
             self.stack.addWidget(w)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -320,6 +324,27 @@ class SourceViewer(QWidget):
         self._span = span
         self._mark(span)
 
+    # -- scans (pages read by OCR) -------------------------------------------------------------------
+    def show_scan(self, path: str | Path, page: int | None, view: Any, quote: str, start: int = 0,
+                  end: int = 0) -> None:
+        """``view`` is a sillok.foundation.types.ScanView of the cited page; the words of the quoted span
+        (``start``/``end`` into the page's OCR text, or where the quote is found) are outlined."""
+        self._set_path(path, page)
+        text = view.text
+        span: tuple[int, int] | None = None
+        if end > start and text[start:end].split() == quote.split()[: len(text[start:end].split())]:
+            span = (start, end)
+        span = span or find_span(text, quote, start)
+        if span is None and quote.strip():
+            phrase = find_phrase(text, quote)
+            at = text.find(phrase) if phrase else -1
+            span = (at, at + len(phrase)) if at >= 0 else None
+        self._span = span
+        self.highlight = text[span[0]:span[1]] if span else ""
+        self.outlined = [w.box for w in words_in_span(view.words, span)]
+        self.stack.setCurrentWidget(self.scan_view)
+        self.scan_view.show_page(view, self.outlined)
+
     def _join(self, pages: list[Any], page: int | None = None) -> tuple[str, int, str]:
         """The pages as one text (page headers between), and where the cited page starts in it."""
         parts: list[str] = []
@@ -352,6 +377,8 @@ class SourceViewer(QWidget):
     # -- common -------------------------------------------------------------------------------------
     def _set_path(self, path: str | Path, page: int | None) -> None:
         self.zoom_bar.hide()
+        self.outlined = []
+        self.scan_view.clear_page()
         self.path, self.page = Path(path), page
         self.highlight, self.highlight_selected, self._span = "", False, None
         self.masked = self.revealed = self._pdf_as_text = False

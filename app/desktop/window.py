@@ -272,13 +272,17 @@ class MainWindow(IngestMixin, MattersMixin, LayoutMixin, MenusMixin, QMainWindow
         self.show_source_pane()
         self._shown = c
         is_pdf = str(c.source).lower().endswith(".pdf") and Path(c.source).is_file()
-        if is_pdf and not getattr(self.settings, "mask_identifiers", True):
+        scans = (Path(self.settings.home) / "ocr.db").exists()  # some page may be a scan: ask the worker
+        if is_pdf and not getattr(self.settings, "mask_identifiers", True) and not scans:
             self.viewer.show_pdf(c.source, c.page, c.quote)
             return
 
-        def done(result: tuple[list[Any], bool]) -> None:
-            pages, held = result
+        def done(result: tuple[list[Any], bool, Any]) -> None:
+            pages, held, scan = result
             if self._shown is not c:  # another citation was clicked meanwhile
+                return
+            if scan is not None and not held:  # a page read by OCR: the scan, quoted words outlined
+                self.viewer.show_scan(c.source, c.page, scan, c.quote, c.start, c.end)
                 return
             if is_pdf and not held:
                 self.viewer.show_pdf(c.source, c.page, c.quote)
@@ -286,9 +290,9 @@ class MainWindow(IngestMixin, MattersMixin, LayoutMixin, MenusMixin, QMainWindow
             self.viewer.show_text(c.source, pages, c.page, c.quote, c.start, c.end)
             self.viewer.set_masked(held, pdf_as_text=is_pdf)
 
-        from sillok.service.masking import viewer_pages
+        from sillok.app.desktop.jobs import citation_view
 
-        self.worker.submit(lambda s, j: viewer_pages(s, c.source), name="pages", done=done,
+        self.worker.submit(lambda s, j: citation_view(s, c.source, c.page), name="pages", done=done,
                            error=self.viewer.show_message)
 
     def reveal_shown(self) -> None:

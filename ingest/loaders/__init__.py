@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sillok.foundation.errors import LoadError
+from sillok.foundation.errors import Cancelled, LoadError
 from sillok.foundation.types import Document
 from sillok.ingest.loaders.limits import (
     DEFAULT_MAX_BYTES,
@@ -21,11 +22,15 @@ from sillok.ingest.loaders.limits import (
     check_text_chars,
 )
 
+if TYPE_CHECKING:
+    from sillok.ingest.loaders.scan import OcrContext
+
 log = logging.getLogger(__name__)
 
+IMAGE_SUFFIXES: frozenset[str] = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})  # scans, read by OCR
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
     {".pdf", ".docx", ".hwp", ".hwpx", ".html", ".htm", ".txt", ".md"}
-)
+) | IMAGE_SUFFIXES
 
 __all__ = ["SUPPORTED_SUFFIXES", "is_supported", "load"]
 
@@ -41,11 +46,15 @@ def _read(path: Path) -> bytes:
         raise LoadError(path, f"cannot read file ({exc.strerror or exc})") from exc
 
 
-def _by_path(suffix: str) -> Callable[[Path], Document]:
+def _by_path(suffix: str, ocr: OcrContext | None) -> Callable[[Path], Document]:
     if suffix == ".pdf":
         from sillok.ingest.loaders.pdf import load_pdf
 
-        return load_pdf
+        return lambda p: load_pdf(p, ocr)
+    if suffix in IMAGE_SUFFIXES:
+        from sillok.ingest.loaders.scan import load_image
+
+        return lambda p: load_image(p, ocr)
     if suffix == ".docx":
         from sillok.ingest.loaders.docx import load_docx
 
@@ -59,8 +68,10 @@ def _by_path(suffix: str) -> Callable[[Path], Document]:
     return load_hwpx
 
 
-def load(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Load one file; raise LoadError (or NeedsOCR) for anything that cannot give text."""
+def load(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, ocr: OcrContext | None = None) -> Document:
+    """Load one file; raise LoadError (or NeedsOCR) for anything that cannot give text. With `ocr`
+    (sillok.ingest.loaders.scan.OcrContext) and an OCR engine, scanned pages and image files are read
+    by OCR; Cancelled passes through (the person stopped a long OCR)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -78,8 +89,8 @@ def load(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
 
             doc = load_html(path, _read(path))
         else:
-            doc = _by_path(suffix)(path)
-    except LoadError:
+            doc = _by_path(suffix, ocr)(path)
+    except (LoadError, Cancelled):
         raise
     except RecursionError as exc:
         raise LoadError(path, "document too deeply nested to read") from exc

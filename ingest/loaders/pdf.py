@@ -1,7 +1,9 @@
 """PDF via pypdf (pure Python, BSD licensed, no native dependency to ship with the desktop app).
 
-One Page per PDF page with its real 1-based number, so answers can cite "p. 12". Pages without text are
-left out; when no page has text the file is a scan and is reported as needing OCR instead of being
+One Page per PDF page with its real 1-based number, so answers can cite "p. 12". Pages without a text
+layer that draw an image are scans: with an OCR context (sillok.ingest.loaders.scan) they are rendered by
+pdfium and read by OCR, text pages and scanned pages of one file alike; without one (or without an OCR
+engine) they are left out, and a file with no text at all is reported as needing OCR instead of being
 indexed empty. Pages that draw a ruled table are re-read with their tables as Markdown
 (ingest/loaders/pdf_tables.py).
 """
@@ -11,10 +13,13 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sillok.foundation.errors import LoadError, NeedsOCR
 from sillok.foundation.types import Document, Page
+
+if TYPE_CHECKING:
+    from sillok.ingest.loaders.scan import OcrContext
 
 log = logging.getLogger(__name__)
 # pypdf logs what it tolerates or gives up on ("invalid pdf header", "EOF marker not found") as
@@ -75,7 +80,7 @@ def _title(reader: Any) -> str:
     return title
 
 
-def load_pdf(path: Path) -> Document:
+def load_pdf(path: Path, ocr: OcrContext | None = None) -> Document:
     reader = _open(path)
     try:
         pages_obj = list(reader.pages)
@@ -85,7 +90,8 @@ def load_pdf(path: Path) -> Document:
         raise LoadError(path, "PDF has no pages")
     pages: list[Page] = []
     failed = 0
-    images = False
+    scanned: list[int] = []  # pages with no text layer that draw an image
+    use_ocr = ocr is not None and ocr.available()
     for number, page in enumerate(pages_obj, start=1):
         try:
             text = _clean(page.extract_text() or "")
@@ -95,12 +101,19 @@ def load_pdf(path: Path) -> Document:
             continue
         if text:
             pages.append(Page(number=number, text=text))
-        elif not images:
-            images = _has_images(page)
-    if pages:
+        elif (use_ocr or not scanned) and _has_images(page):
+            scanned.append(number)
+    images = bool(scanned)
+    if pages:  # text pages that draw ruled tables are re-read with them as Markdown
         from sillok.ingest.loaders.pdf_tables import with_tables
 
         pages = with_tables(path, pages_obj, pages)
+    if scanned and use_ocr and ocr is not None:
+        from sillok.ingest.loaders.scan import document_from, ocr_pdf_pages
+
+        read = ocr_pdf_pages(path, scanned, ocr)
+        return document_from(path, read, "pdf", pages, _title(reader) or path.stem)
+    if pages:
         return Document(path=path, pages=pages, title=_title(reader) or path.stem, format="pdf")
     if failed == len(pages_obj):
         raise LoadError(path, "corrupt PDF (text extraction failed on every page)")

@@ -40,7 +40,7 @@ Version: ${VERSION}
 Architecture: ${ARCH}
 Maintainer: Sillok maintainers <sillok@localhost>
 Installed-Size: ${SIZE_KB}
-Depends: libc6 (>= 2.36), libstdc++6, libgcc-s1, zlib1g, libgl1, libglx0, libglvnd0, libegl1, libopengl0, libxkbcommon0, libxkbcommon-x11-0, libfontconfig1, libfreetype6, libdbus-1-3, libglib2.0-0, libx11-6, libx11-xcb1, libxcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-render-util0, libxcb-render0, libxcb-shm0, libxcb-sync1, libxcb-util1, libxcb-shape0, libxcb-xfixes0, libxcb-xkb1, libxrender1, libxext6, libxi6, libwayland-client0, libwayland-cursor0, libwayland-egl1, libgomp1
+Depends: libc6 (>= 2.36), libstdc++6, libgcc-s1, zlib1g, libgl1, libglx0, libglvnd0, libegl1, libopengl0, libxkbcommon0, libxkbcommon-x11-0, libfontconfig1, libfreetype6, libdbus-1-3, libglib2.0-0, libx11-6, libx11-xcb1, libxcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-render-util0, libxcb-render0, libxcb-shm0, libxcb-sync1, libxcb-util1, libxcb-shape0, libxcb-xfixes0, libxcb-xkb1, libxrender1, libxext6, libxi6, libwayland-client0, libwayland-cursor0, libwayland-egl1, libgomp1, tesseract-ocr, tesseract-ocr-kor, tesseract-ocr-eng
 Recommends: fonts-noto-cjk | fonts-nanum
 Section: utils
 Priority: optional

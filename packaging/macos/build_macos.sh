@@ -10,8 +10,13 @@
 # - PyInstaller signs ad hoc, which runs locally. For other Macs, sign with a Developer ID and notarize:
 #     codesign --deep --force --options runtime --timestamp -s "Developer ID Application: …" build/dist/Sillok.app
 #     xcrun notarytool submit build/Sillok-X.dmg --keychain-profile … --wait && xcrun stapler staple build/Sillok-X.dmg
+# - OCR of scans: the Korean, English and orientation data are bundled from Homebrew's tessdata
+#   (`brew install tesseract tesseract-lang`; packaging/sillok.spec copies kor/eng/osd.traineddata).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+if [ ! -f /opt/homebrew/share/tessdata/kor.traineddata ] && [ -z "${TESSDATA_PREFIX:-}" ] && command -v brew >/dev/null; then
+  brew install tesseract tesseract-lang  # Korean OCR data (tesseract-lang holds kor.traineddata)
+fi
 [ "$(uname -s)" = Darwin ] || { echo "build_macos: run on macOS" >&2; exit 2; }
 VERSION=${SILLOK_VERSION:-$(sed -n 's/^version *= *"\(.*\)"/\1/p' pyproject.toml | head -1)}
 if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then

@@ -4,6 +4,9 @@
 #     powershell -ExecutionPolicy Bypass -File packaging\windows\build_windows.ps1
 # Output: build\dist\sillok\ (bundle) and build\SillokSetup-<version>.exe.
 # scripts/setup.sh is POSIX-only, so its steps are repeated here with Windows paths.
+# OCR of scans: packaging/sillok.spec bundles kor/eng/osd.traineddata from $env:TESSDATA_PREFIX or
+# C:\Program Files\Tesseract-OCR\tessdata (the UB-Mannheim Tesseract installer with "Korean" ticked,
+# e.g. `choco install tesseract` and kor.traineddata from tessdata_fast added to that folder).
 $ErrorActionPreference = "Stop"
 Set-Location (Join-Path $PSScriptRoot "..\..")
 $version = (Select-String -Path pyproject.toml -Pattern '^version\s*=\s*"(.+)"').Matches[0].Groups[1].Value

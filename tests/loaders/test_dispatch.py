@@ -9,7 +9,8 @@ from sillok.ingest.loaders import SUPPORTED_SUFFIXES, is_supported, load
 
 
 def test_supported_suffixes() -> None:
-    assert {".pdf", ".docx", ".hwp", ".hwpx", ".html", ".htm", ".txt", ".md"} == SUPPORTED_SUFFIXES
+    assert {".pdf", ".docx", ".hwp", ".hwpx", ".html", ".htm", ".txt", ".md",
+            ".png", ".jpg", ".jpeg", ".tif", ".tiff"} == SUPPORTED_SUFFIXES  # images: scans, read by OCR
     assert is_supported("a/B.PDF") and is_supported(Path("x.hwpx"))
     assert not is_supported("notes.xyz") and not is_supported("README")
 

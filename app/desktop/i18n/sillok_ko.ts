@@ -1565,5 +1565,61 @@ Collection: {1}</source>
         <source>line {0}: {1}</source>
         <translation>{0}번째 줄: {1}</translation>
     </message>
+    <message>
+        <source>image file: needs OCR (no OCR engine on this computer)</source>
+        <translation>이미지 파일: OCR이 필요합니다 (이 컴퓨터에 OCR 엔진이 없음)</translation>
+    </message>
+    <message>
+        <source>image file: needs OCR (Pillow is not installed)</source>
+        <translation>이미지 파일: OCR이 필요합니다 (Pillow가 설치되어 있지 않음)</translation>
+    </message>
+    <message>
+        <source>scanned: every page was skipped ({0})</source>
+        <translation>스캔 문서: 모든 페이지를 건너뜀 ({0})</translation>
+    </message>
+    <message>
+        <source>scanned, but OCR found no readable text</source>
+        <translation>스캔 문서이지만 OCR로 읽을 수 있는 글자를 찾지 못함</translation>
+    </message>
+    <message>
+        <source>unreadable image ({0})</source>
+        <translation>읽을 수 없는 이미지 ({0})</translation>
+    </message>
+    <message>
+        <source>scanned PDF that cannot be rendered ({0})</source>
+        <translation>렌더링할 수 없는 스캔 PDF ({0})</translation>
+    </message>
+    <message>
+        <source>check OCR</source>
+        <translation>OCR 확인 필요</translation>
+    </message>
+    <message>
+        <source>Read by OCR: {0} pages, confidence {1}%</source>
+        <translation>OCR로 읽음: {0}쪽, 신뢰도 {1}%</translation>
+    </message>
+    <message>
+        <source>Low confidence: check page {0}</source>
+        <translation>신뢰도 낮음: {0}쪽을 확인하세요</translation>
+    </message>
+    <message>
+        <source>OCR page {0} of {1}:</source>
+        <translation>OCR {1}쪽 중 {0}쪽:</translation>
+    </message>
+    <message>
+        <source>read by OCR</source>
+        <translation>OCR로 읽음</translation>
+    </message>
+    <message>
+        <source>read by OCR; some pages need checking</source>
+        <translation>OCR로 읽음. 일부 페이지는 확인이 필요합니다</translation>
+    </message>
+    <message>
+        <source>Collection {0}: {1} scanned document(s) have pages read by OCR with low confidence; the document list flags the pages to check.</source>
+        <translation>컬렉션 {0}: 스캔 문서 {1}개에 OCR 신뢰도가 낮은 페이지가 있습니다. 문서 목록에서 확인할 페이지를 표시합니다.</translation>
+    </message>
+    <message>
+        <source>OCR is not available (the OCR engine or its Korean and English data is missing): scanned pages are named &quot;needs OCR&quot;. Install Tesseract with its Korean and English data.</source>
+        <translation>OCR을 사용할 수 없습니다(OCR 엔진 또는 한국어·영어 데이터가 없음). 스캔 페이지는 &quot;OCR 필요&quot;로 표시됩니다. 한국어·영어 데이터와 함께 Tesseract를 설치하세요.</translation>
+    </message>
 </context>
 </TS>
