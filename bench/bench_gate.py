@@ -50,16 +50,16 @@ def overlaps(gold: dict, source: str, text: str) -> bool:
     return SequenceMatcher(None, g, h, autojunk=False).find_longest_match(0, len(g), 0, len(h)).size >= need
 
 
-def ingest(svc, items: list[dict]) -> None:
+def ingest(svc) -> None:
     legal = [EVAL / "cuad-contracts" / "docs"]
-    laws = sorted({g["file"] for it in items if it["set"] == "ko-statutes" for g in it.get("gold", [])})
-    legal += [EVAL / "ko-statutes" / "docs" / f for f in laws]
+    ko = [json.loads(line) for line in open(EVAL / "ko-statutes" / "qa.jsonl", encoding="utf-8")]
+    legal += sorted({EVAL / "ko-statutes" / g["file"] for q in ko for g in q["gold"]})  # the 50 cited laws
     qa = [json.loads(line) for line in open(EVAL / "pubmedqa" / "qa.jsonl", encoding="utf-8")][:PUBMED_DOCS]
     pubmed = [EVAL / "pubmedqa" / g["file"] for q in qa for g in q["gold"]]
     for name, paths in (("legal", legal), ("pubmed", pubmed)):
         t0 = time.perf_counter()
         report = svc.ingest(paths, name)
-        print(f"ingest {name}: {len(report.files)} files, {report.chunks} new chunks, "
+        print(f"ingest {name}: {len(report.files)} files, {report.chunks} chunks, "
               f"{time.perf_counter() - t0:.0f} s", file=sys.stderr)
 
 
@@ -79,6 +79,7 @@ def main() -> int:
     ap.add_argument("--home", type=Path, help="data folder to ingest into and keep (default: a temporary one)")
     ap.add_argument("--dump", type=Path, help="write each question's verdict as JSONL here")
     ap.add_argument("--quote-dense", action="store_true", help="add sentence embeddings to quote ranking")
+    ap.add_argument("--embedding-model", help="embedding model setting (default: the default, multilingual-e5-small)")
     args = ap.parse_args()
     if not EVAL.is_dir():
         print(f"{EVAL} not found (set SILLOK_SHARED to the shared folder)", file=sys.stderr)
@@ -89,8 +90,8 @@ def main() -> int:
 
     items = [json.loads(line) for line in open(DEV, encoding="utf-8") if line.strip()]
     home = args.home or Path(tempfile.mkdtemp(prefix="sillok-bench-gate-"))
-    svc = Sillok(home=home)
-    ingest(svc, items)
+    svc = Sillok(home=home, **({"embedding_model": args.embedding_model} if args.embedding_model else {}))
+    ingest(svc)
     rows = []
     t_gate = t_quotes = 0.0
     for it in items:

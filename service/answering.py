@@ -62,8 +62,7 @@ def judge(svc: Any, question: str, hits: Sequence[Hit], collection: str,
             cache[key] = reader.term_doc_freq(terms)
         return cache[key]
 
-    floor_gate = gate if gate.min_score else AnswerGate(gate.min_coverage, gate.top, gate.floors,
-                                                        svc.settings.min_relevance)
+    floor_gate = gate if gate.min_score else dataclasses.replace(gate, min_score=svc.settings.min_relevance)
     verdict = floor_gate.judge(question, hits, doc_freq, svc.dense_embedder(index).name)
     return verdict, term_weights(question, doc_freq)
 
@@ -140,7 +139,7 @@ def ask(svc: Any, question: str, collection: str = "default", *, conversation_id
     measured = m.timings()
     if measured is not None and measured.looped:
         raw = drop_repeated_sentences(raw)
-    checked = ground(raw, shown, weights)
+    checked = ground(raw, shown, weights, attribute=not cancelled)  # a cut-off fragment is no claim
     timings = _timings(measured, t0, t_search, retrieved_at, generate_at, first, end, len(pieces))
     cid = conversation_id or convs.create(collection, question)
     if checked.found:

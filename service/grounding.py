@@ -5,7 +5,8 @@ tungsten boiling point "cited" to a mortgage contract), copies the source labels
 ("[1] (CONSULTING AGREEMENT.pdf, p. 2)") as if they were Sillok's, and often cites nothing. An answer
 counts as found only when at least one of its citations is verified: the sentence carrying `[n]` shares
 enough of its informative terms (analysed, stemmed, filler and question words left out) with the passage
-`n` the model was given. Markers that fail are taken out of the text (their sentences then show as
+`n` the model was given; a sentence the model left uncited gets the source that clearly supports it
+(stricter test, `_attribute`), since small models copy a source's sentence without its number. Markers that fail are taken out of the text (their sentences then show as
 uncited), copied labels are stripped, and each verified citation's quote and highlight is the sentence of
 the passage that best supports its claim (service/quotes.py), not the passage's first line.
 """
@@ -23,6 +24,7 @@ from sillok.service.gate import QUESTION_WORDS, passage_tokens, stems
 from sillok.service.quotes import supporting_span
 
 SUPPORT_SHARE = 0.34  # of the claim's informative terms the cited passage must hold (at least one)
+ATTRIBUTE_SHARE = 0.6  # the same, for a sentence the model left uncited (numbers must all be there too)
 _EXT = r"(?:pdf|txt|md|markdown|docx?|hwpx?|html?|rtf|odt|xlsx?|pptx?|csv|eml|msg)"
 # "(file.pdf, p. 2)" / "(근로기준법.md, 제56조)": a label copied from the prompt, with or without its [n].
 LABEL_RE = re.compile(rf"\s*\((?=[^()\n]{{0,200}}\.{_EXT}\b)[^()\n]*(?:\([^()\n]*\)[^()\n]*)*\)", re.IGNORECASE)
@@ -74,8 +76,10 @@ def _keep_markers(text: str, keep: set[int]) -> str:
     return re.sub(r"[ \t]+([.,;:!?。])", r"\1", re.sub(r"[ \t]{2,}", " ", out)).strip()
 
 
-def ground(text: str, shown: list[Hit], question_weights: dict[str, float] | None = None) -> Grounded:
-    """Check the model's `text` against the hits it was shown ([n] is shown[n-1])."""
+def ground(text: str, shown: list[Hit], question_weights: dict[str, float] | None = None,
+           attribute: bool = True) -> Grounded:
+    """Check the model's `text` against the hits it was shown ([n] is shown[n-1]). `attribute`: give an
+    uncited sentence the source that clearly supports it (see `_attribute`)."""
     text = strip_labels(text)
     first = parse_answer(text, shown)
     tokens: dict[int, set[str]] = {}
@@ -89,9 +93,46 @@ def ground(text: str, shown: list[Hit], question_weights: dict[str, float] | Non
     if BRACKET_RE.search(text):
         text = _keep_markers(text, verified)
     parsed = parse_answer(text, shown) if rejected or first.dropped else first
+    if attribute and parsed.uncited:
+        text, added = _attribute(text, parsed.uncited, shown, tokens)
+        if added:
+            verified |= added
+            parsed = parse_answer(text, shown)
     citations = [_highlight(c, shown[c.n - 1], parsed.claims.get(c.n, ""), question_weights)
                  for c in parsed.citations if c.n in verified]
     return Grounded(text, citations, parsed.uncited, first.dropped, rejected)
+
+
+def _attribute(text: str, uncited: list[str], shown: list[Hit],
+               tokens: dict[int, set[str]]) -> tuple[str, set[int]]:
+    """Uncited sentences that one given passage clearly supports, marked with its number.
+
+    Why: small models (the bundled SmolLM2) often copy a sentence of a source without writing [n]. Such a
+    sentence is attributed only under a stricter test than a model's own marker gets: ATTRIBUTE_SHARE of
+    its informative terms, at least two, and every number it states must be in the passage; otherwise
+    it stays uncited.
+    """
+    added: set[int] = set()
+    for sent in uncited:
+        terms = claim_terms(sent)
+        if len(terms) < 2:
+            continue
+        best, best_share = 0, 0.0
+        for n, hit in enumerate(shown, start=1):
+            toks = tokens.get(n)
+            if toks is None:
+                toks = tokens[n] = passage_tokens(hit)
+            held = [t for t in terms if set(stems(t)) <= toks]
+            numbers_ok = all(t in held for t in terms if any(ch.isdigit() for ch in t))
+            share = len(held) / len(terms)
+            if numbers_ok and len(held) >= 2 and share > best_share:
+                best, best_share = n, share
+        at = text.find(sent)
+        if best and best_share >= ATTRIBUTE_SHARE and at >= 0:
+            end = at + len(sent.rstrip(".!?。 "))
+            text = f"{text[:end]} [{best}]{text[end:]}"
+            added.add(best)
+    return text, added
 
 
 def _highlight(c: Citation, hit: Hit, claim: str, question_weights: dict[str, float] | None) -> Citation:

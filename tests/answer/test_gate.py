@@ -67,13 +67,21 @@ def test_korean_question_words_weigh_little_and_background_less() -> None:
     assert not off.answerable and "텅스텐" in off.missing
 
 
-def test_dense_floor_per_model() -> None:
-    gate = AnswerGate(floors={"multilingual-e5-small": 0.8})
-    q = "Which state's law governs the agreement?"
-    assert not gate.judge(q, [hit(CONTRACT, similarity=0.7)], COMMON, "multilingual-e5-small").answerable
-    assert gate.judge(q, [hit(CONTRACT, similarity=0.85)], COMMON, "multilingual-e5-small").answerable
-    assert gate.judge(q, [hit(CONTRACT, similarity=0.7)], COMMON, "some-other-model").answerable  # no floor known
-    assert not gate.judge(q, [], COMMON).answerable
+def test_dense_floors_per_model() -> None:
+    gate = AnswerGate(floors={"multilingual-e5-small": (0.8, 0.84)})
+    e5 = "multilingual-e5-small"
+    covered = "Which state's law governs the agreement?"  # every term in the passage
+    assert not gate.judge(covered, [hit(CONTRACT, similarity=0.7)], COMMON, e5).answerable
+    assert gate.judge(covered, [hit(CONTRACT, similarity=0.81)], COMMON, e5).answerable  # low floor
+    assert gate.judge(covered, [hit(CONTRACT, similarity=0.7)], COMMON, "some-other-model").answerable  # none known
+    # A question with a rare term the passage never names needs the high floor.
+    partial = "Which state's law governs the agreement after a merger?"
+    v = gate.judge(partial, [hit(CONTRACT, similarity=0.83)], COMMON, e5)
+    assert not v.answerable and v.floor == 0.84 and v.coverage < gate.strong_coverage
+    assert gate.judge(partial, [hit(CONTRACT, similarity=0.86)], COMMON, e5).answerable
+    # Nothing of the question in the passages: refused however close the vectors.
+    assert not gate.judge("Who painted the Mona Lisa?", [hit(CONTRACT, similarity=0.95)], COMMON, e5).answerable
+    assert not gate.judge(covered, [], COMMON).answerable
 
 
 def test_sentences_split_at_endings_and_clause_markers() -> None:
