@@ -46,6 +46,7 @@ QUESTION_WORDS = frozenset(
 QUESTION_WORD_WEIGHT = 0.1
 BACKGROUND_WEIGHT = 0.35
 SENTENCE_END_RE = re.compile(r"(?<=[.?!;。？])\s+|\n+")
+HANGUL_RUN_RE = re.compile(r"[\u3131-\u318e\uac00-\ud7a3]+")
 POSSESSIVE_RE = re.compile(r"['’]s$")  # "state's" is asked about as "state"
 
 # Per embedding model, (low, high) floors for the best hit's dense cosine (bench/bench_gate.py calibrates):
@@ -79,10 +80,26 @@ def stems(term: str) -> tuple[str, ...]:
     return tuple(fts_tokens([POSSESSIVE_RE.sub("", term)])[0])
 
 
+def text_terms(text: str) -> list[str]:
+    """analyse(text), plus, for text with Hangul, the analysis of its other words on their own.
+
+    Why: Kiwi cuts the English words of a mixed Korean/English passage into pieces ("weekdays" ->
+    "wee" …), and its numbers with colons go missing ("17:00"), so a claim copied from the English
+    sentence of a bilingual notice would not match it."""
+    terms = analyse(text)
+    if HANGUL_RUN_RE.search(text):
+        terms += analyse(HANGUL_RUN_RE.sub(" ", text))
+    return terms
+
+
+def tokens_of(text: str) -> list[str]:
+    """The stemmed keyword tokens of `text`, in order (see text_terms)."""
+    return fts_tokens([" ".join(text_terms(text))])[0]
+
+
 def passage_tokens(hit: Hit) -> set[str]:
     """The stemmed keyword tokens of a hit as the index holds it (title, heading and article included)."""
-    text = with_header(hit.title, hit.heading, hit.article, hit.text)
-    return set(fts_tokens([" ".join(analyse(text))])[0])
+    return set(tokens_of(with_header(hit.title, hit.heading, hit.article, hit.text)))
 
 
 def weighted_terms(question: str) -> dict[str, float]:

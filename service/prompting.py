@@ -55,6 +55,7 @@ MAX_HISTORY_TURNS = 3
 MAX_HISTORY_ANSWER_CHARS = 600
 MIN_SOURCE_TOKENS = 32  # a source cut shorter than this is noise; leave it out
 HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
+LATIN_RE = re.compile(r"[A-Za-z]")
 CITATION_RE = re.compile(r"\s*(?:\[|【|［)\s*\d[\d,\s\-–]*(?:\]|】|］)")
 
 Messages = list[dict[str, str]]
@@ -68,8 +69,12 @@ def language_notice(question: str, model: str, recommended: str) -> str:
 
 
 def language(text: str) -> str:
-    """"ko" when the question has Hangul, else "en" (the two languages the app speaks)."""
-    return "ko" if HANGUL_RE.search(text) else "en"
+    """"ko" when the question is written in Korean, else "en" (the two languages the app speaks).
+
+    Korean is Hangul outweighing the Latin letters (a syllable counts for two), so an English question
+    naming a Korean patient ("… SSN? 김민지") stays English and "SmolLM2 모델의 라이선스는?" is Korean."""
+    hangul = len(HANGUL_RE.findall(text))
+    return "ko" if hangul and 2 * hangul >= len(LATIN_RE.findall(text)) else "en"
 
 
 def source_label(n: int, hit: Hit) -> str:

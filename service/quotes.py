@@ -21,9 +21,7 @@ import numpy as np
 
 from sillok.foundation.protocols import Embedder
 from sillok.foundation.types import Hit, Quote
-from sillok.ingest.analyzer import analyse
-from sillok.ingest.office_keyword import fts_tokens
-from sillok.service.gate import stems
+from sillok.service.gate import stems, tokens_of
 
 MAX_QUOTES = 4
 MIN_CHARS = 12  # "Exhibit 10.1", "# 형법": headings, not sentences
@@ -76,7 +74,7 @@ def _cut_long(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 
 def sentence_tokens(sentence: str) -> set[str]:
-    return set(fts_tokens([" ".join(analyse(sentence))])[0])
+    return set(tokens_of(sentence))
 
 
 def rank_quotes(weights: dict[str, float], hits: Sequence[Hit], *, limit: int = MAX_QUOTES,
@@ -97,9 +95,9 @@ def rank_quotes(weights: dict[str, float], hits: Sequence[Hit], *, limit: int = 
         context = sentence_tokens(f"{hit.title} {hit.article or ''} {hit.heading}")
         for a, b in sentence_spans(hit.text):
             sent = hit.text[a:b]
-            if len(sent) < MIN_CHARS:
+            if len(sent) < MIN_CHARS or sent.startswith("#"):  # a heading line names, it does not say
                 continue
-            seq = fts_tokens([" ".join(analyse(sent))])[0]
+            seq = tokens_of(sent)
             toks = set(seq)
             held = sum(w for t, w in weights.items() if t in term_stems and term_stems[t] <= toks | context)
             own = sum(w for t, w in weights.items() if t in term_stems and term_stems[t] <= toks)

@@ -12,9 +12,8 @@ from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import SillokError
 from sillok.service.answering import ask
 from sillok.service.prompting import STOPPED
-
-QUESTION = "What was the mean time required for in-flight intubation?"
-GOLD = "pmid-10135926.txt"
+from tests.support.corpus import GOLD, QUESTION
+from tests.support.scripted import ScriptedModel
 
 
 @pytest.fixture(scope="module")
@@ -104,31 +103,6 @@ def test_search_hits_carry_what_answers_cite(svc) -> None:
     meta = hits[0].to_json()
     assert Path(meta["source"]).name == GOLD and meta["chunk_id"] and meta["score"] > 0
     assert {"page", "article"} <= set(meta) and "25.9" in hits[0].text
-
-
-class ScriptedModel:
-    """A ChatModel (sillok.foundation.protocols) that streams a fixed reply word by word: the answer path
-    must work with any model behind the contract, not only llama.cpp's."""
-
-    name = "scripted"
-    n_ctx = 2048
-
-    def __init__(self, reply: str) -> None:
-        self.reply, self.seen = reply, []
-
-    def stream(self, messages, *, max_tokens=512, temperature=0.0, stop=None, cancel=None):
-        self.seen.append(messages)
-        for word in self.reply.split(" "):
-            yield word + " "
-
-    def count_tokens(self, text: str) -> int:
-        return len(text) // 4 + 1
-
-    def prompt_tokens(self, messages) -> None:
-        return None
-
-    def timings(self) -> None:
-        return None
 
 
 def test_any_chat_model_can_answer(svc) -> None:

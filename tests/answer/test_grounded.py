@@ -11,7 +11,8 @@ import pytest
 
 from sillok.service.answering import ask
 from sillok.service.prompting import NOT_FOUND
-from tests.answer.test_answer import GOLD, QUESTION, ScriptedModel
+from tests.support.corpus import GOLD, QUESTION
+from tests.support.scripted import ScriptedModel
 
 KO_QUESTION = "후순위권리자는 언제 담보목적부동산의 경매를 청구할 수 있는가?"
 
