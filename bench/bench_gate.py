@@ -59,6 +59,7 @@ def ingest(svc) -> None:
     for name, paths in (("legal", legal), ("pubmed", pubmed)):
         t0 = time.perf_counter()
         report = svc.ingest(paths, name)
+        svc.embed_pending(name)  # a kept --home asked with another embedding model: its vectors
         print(f"ingest {name}: {len(report.files)} files, {report.chunks} chunks, "
               f"{time.perf_counter() - t0:.0f} s", file=sys.stderr)
 
@@ -79,6 +80,8 @@ def main() -> int:
     ap.add_argument("--home", type=Path, help="data folder to ingest into and keep (default: a temporary one)")
     ap.add_argument("--dump", type=Path, help="write each question's verdict as JSONL here")
     ap.add_argument("--quote-dense", action="store_true", help="add sentence embeddings to quote ranking")
+    ap.add_argument("--answer", type=int, default=0, help="also answer this many contract questions end to end "
+                    "with the configured model (bundled SmolLM2) and count grounded answers citing the gold contract")
     ap.add_argument("--embedding-model", help="embedding model setting (default: the default, multilingual-e5-small)")
     args = ap.parse_args()
     if not EVAL.is_dir():
@@ -110,10 +113,28 @@ def main() -> int:
                      "quote3": any(overlaps(g, q.source, q.text) for g in gold for q in quotes[:3]),
                      "first3": any(overlaps(g, s, t) for g in gold for s, t in first_sentences(hits)),
                      "quotes": [q.text[:160] for q in quotes[:3]]})
+    if args.answer:
+        answers(svc, items, args.answer)
     if args.dump:
         args.dump.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     report(rows, t_gate, t_quotes)
     return 0
+
+
+def answers(svc, items: list[dict], n: int) -> None:
+    """End to end with the model: how many contract questions get a grounded answer citing the gold
+    contract (issue 13's held-out check asks >= 80% with the bundled model)."""
+    picked = [it for it in items if it["set"] in ("cuad-contracts", "short-contracts") and it.get("gold")][:n]
+    found = right = 0
+    t0 = time.perf_counter()
+    for it in picked:
+        a = svc.ask(it["question"], it["collection"])
+        gold = {Path(g["file"]).name for g in it["gold"]}
+        found += a.found
+        right += a.found and any(Path(c.source).name in gold for c in a.citations)
+    n = max(len(picked), 1)
+    print(f"answered end to end: {len(picked)} contract questions, grounded {found / n:.0%}, citing the gold "
+          f"contract {right / n:.0%}, {(time.perf_counter() - t0) / n:.1f} s/question")
 
 
 def report(rows: list[dict], t_gate: float, t_quotes: float) -> None:

@@ -56,7 +56,9 @@ POSSESSIVE_RE = re.compile(r"['’]s$")  # "state's" is asked about as "state"
 # nothing passes.
 DENSE_FLOORS: Mapping[str, tuple[float, float]] = {
     "multilingual-e5-small": (0.825, 0.84),
-    "all-MiniLM-L6-v2": (0.25, 0.55),  # not calibrated on the dev set: MiniLM is no longer the default
+    # MiniLM reads no Korean (no dense list for it; coverage alone decides there): on the dev set 94%
+    # of unanswerable questions refused, 19% of answerable ones too, nearly all long Korean case questions.
+    "all-MiniLM-L6-v2": (0.40, 0.45),
 }
 STRONG_COVERAGE = 0.7
 
