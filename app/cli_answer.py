@@ -1,8 +1,10 @@
 """`sillok ask`, `sillok chat`, `sillok memo` and `sillok models`: answering from the command line.
 
-Why: the CLI is the scriptable face of the same facade the window uses, so answers stream to stdout as
-they are generated, `--json` gives machines one object, and Ctrl+C cancels the answer (the partial
-text is kept) instead of killing the process mid-write. Downloads happen only on `models download`.
+Why: the CLI is the scriptable face of the same facade the window uses, so `--json` gives machines one
+object (`--batch`: one per question, one model load), and Ctrl+C cancels the answer instead of killing
+the process mid-write. Plain output shows the documents' own sentences first, then the answer once its
+citations are checked — or "not in your documents" with the closest passages (issue 13): a model's
+unchecked words are never printed as the answer, so the answer is not streamed. Downloads happen only on `models download`.
 `ask --memo FILE` and `memo CONVERSATION -o FILE` write a cited memo: .docx with the citations as
 footnotes (sillok.service.memo), or .md.
 """
