@@ -37,6 +37,8 @@ ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "no.", "nos.", "sec.", "art.", "inc.", 
                  "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.", "oct.", "nov.", "dec.")
 # A boundary: after . ! ? (and CJK forms) followed by space, at line breaks, before a circled clause number.
 _BOUNDARY_RE = re.compile(r"(?<=[.!?。？！])\s+(?=\S)|\n+|(?=[\u2460-\u2473])")
+_HEADING_RE = re.compile(r"제\d+조(?:의\d+)?\([^)\n]*\)")  # a statute article's heading line, alone
+_ARTICLE_LINE_RE = re.compile(r"(?m)^제\d+조(?:의\d+)?\([^)\n]*\)")
 _LIST_MARK_RE = re.compile(r"\(?(?:\d{1,3}|[a-z]|[ivx]{1,4}|[가-힣])[.)]")  # "1." "a." "(iv)." "가." list markers
 
 
@@ -99,8 +101,8 @@ def rank_quotes(weights: dict[str, float], hits: Sequence[Hit], *, limit: int = 
         context = sentence_tokens(f"{hit.title} {hit.article or ''} {hit.heading}")
         for a, b in sentence_spans(hit.text):
             sent = hit.text[a:b]
-            if len(sent) < MIN_CHARS or sent.startswith("#"):  # a heading line names, it does not say
-                continue
+            if len(sent) < MIN_CHARS or sent.startswith("#") or _HEADING_RE.fullmatch(sent):
+                continue  # a heading line ("# Title", "제65조(…)") names, it does not say
             seq = tokens_of(sent)
             toks = set(seq)
             held = sum(w for t, w in weights.items() if t in term_stems and term_stems[t] <= toks | context)
@@ -125,11 +127,20 @@ def rank_quotes(weights: dict[str, float], hits: Sequence[Hit], *, limit: int = 
         if per_hit.get(hit.chunk_id, 0) >= PER_HIT:
             continue
         per_hit[hit.chunk_id] = per_hit.get(hit.chunk_id, 0) + 1
-        out.append(Quote(hit.source, hit.page, hit.article, hit.text[a:b], a, b, hit.chunk_id, hit.title,
+        out.append(Quote(hit.source, hit.page, article_at(hit, a), hit.text[a:b], a, b, hit.chunk_id, hit.title,
                          round(score, 4)))
         if len(out) >= limit:
             break
     return out
+
+
+def article_at(hit: Hit, offset: int) -> str | None:
+    """The article a sentence of `hit.text` stands under: the last "제N조(…)" heading line before it (a
+    hit merged from touching chunks spans several articles), else the hit's own."""
+    found = None
+    for m in _ARTICLE_LINE_RE.finditer(hit.text, 0, offset):
+        found = m.group(0).strip()
+    return found or hit.article
 
 
 def supporting_span(hit: Hit, claim_weights: dict[str, float]) -> tuple[int, int] | None:

@@ -124,3 +124,10 @@ def test_copied_labels_are_stripped() -> None:
     assert g.found and g.text == "New York law governs the agreement [1]."
     assert strip_labels("See (CONSULTING AGREEMENT.pdf, p. 2) here.") == "See here."
     assert strip_labels("It is (in part) true.") == "It is (in part) true."
+
+
+def test_a_quote_names_the_article_it_stands_under() -> None:
+    h = hit(STATUTE, 0, "근로기준법")  # a hit merged over two articles, labelled with none
+    quotes = rank_quotes(term_weights("연장근로에 대하여 통상임금의 얼마를 가산하여야 하는가?", COMMON), [h])
+    assert quotes[0].text.startswith("① 사용자는 연장근로") and quotes[0].article == "제56조(연장·야간 및 휴일 근로)"
+    assert all(not q.text.startswith("제56조(") for q in quotes)  # a bare heading is no quote
