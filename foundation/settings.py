@@ -86,6 +86,10 @@ class Settings(BaseSettings):
     # (models/llm.py use_prompt_lookup; measured in bench/bench_llm.py).
     prompt_lookup: bool | None = None
     min_relevance: float = 0.0
+    # When the model's answer carries no citation a passage supports: False (default) answers "not in your
+    # documents" with the closest passages; True gives the documents' own sentences (the quotes, cited) as
+    # the answer instead, saying the model's answer could not be checked (issue 13; for weak models).
+    quotes_when_unverified: bool = False
     audit_questions: bool = True  # off: the audit log writes "[not logged]" instead of the question
     # Encrypt conversations and audit lines at rest (Fernet, key in the OS keyring; core/atrest.py,
     # docs/data-at-rest.md). Refused where no OS keyring exists. The document index is not covered.

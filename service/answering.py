@@ -33,6 +33,7 @@ from sillok.service.grounding import ground
 from sillok.service.prompting import (
     NOT_FOUND,
     STOPPED,
+    UNCHECKED,
     answer_messages,
     followup_messages,
     language,
@@ -111,7 +112,7 @@ def ask(svc: Any, question: str, collection: str = "default", *, conversation_id
         notice = language_notice(question, model_name, svc.recommended_model(language(question)))
         return _audit(svc, _quotes_answer(convs, question, standalone, collection, conversation_id, hits,
                                           quotes, stamps, on_token, notice), collection)
-    hits = gate.sources(standalone, hits)
+    retrieved, hits = hits, gate.sources(standalone, hits)
     m = model()
     msgs, shown = _prompt(m, settings, question, standalone, hits, history, session)
     generate_at = time.perf_counter()
@@ -141,6 +142,10 @@ def ask(svc: Any, question: str, collection: str = "default", *, conversation_id
         raw = drop_repeated_sentences(raw)
     checked = ground(raw, shown, weights, attribute=not cancelled)  # a cut-off fragment is no claim
     timings = _timings(measured, t0, t_search, retrieved_at, generate_at, first, end, len(pieces))
+    if not checked.found and not cancelled and quotes and settings.quotes_when_unverified:
+        answer = _quotes_answer(convs, question, standalone, collection, conversation_id, retrieved, quotes,
+                                (t0, t_search, retrieved_at), None, UNCHECKED[language(question)])
+        return _audit(svc, dataclasses.replace(answer, timings=timings, unverified_text=raw), collection)
     cid = conversation_id or convs.create(collection, question)
     if checked.found:
         text, unverified, closest = checked.text, "", []

@@ -43,6 +43,9 @@ NOT_FOUND = {"en": "I could not find this in your documents.", "ko": "문서에�
 # A stopped answer that had not yet cited a passage: what it said is kept apart (Answer.unverified_text).
 STOPPED = {"en": "Stopped before the answer cited your documents.",
            "ko": "답변이 문서를 인용하기 전에 중지되었습니다."}
+UNCHECKED = {"en": "The model's answer could not be checked against your documents; these sentences from them "
+                   "answer the question.",
+             "ko": "모델의 답변을 문서로 확인할 수 없어, 질문에 답하는 문서의 문장을 그대로 보여 드립니다."}
 LANGUAGE_NAMES = {"en": {"en": "English", "ko": "영어"}, "ko": {"en": "Korean", "ko": "한국어"}}
 # The answering model cannot write the question's language: the quotes are the answer (issue 13, point 4).
 NO_LANGUAGE = {

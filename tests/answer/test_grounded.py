@@ -127,3 +127,14 @@ def test_cli_plain_prints_quotes_then_refusal(home: Path, capsys: pytest.Capture
     assert main(["ask", "Who painted the Mona Lisa?", "--data-dir", str(home)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(NOT_FOUND["en"]) and "closest passages:" in out
+
+
+def test_quotes_can_stand_in_for_an_unchecked_answer(home: Path, make_svc) -> None:
+    from sillok.service.prompting import UNCHECKED
+
+    svc = make_svc(home, quotes_when_unverified=True)
+    guess = "The boiling point of tungsten is 5,828 kelvin [1]."
+    answer = ask(svc, QUESTION, chat_model=ScriptedModel(guess))
+    assert answer.found and answer.notice == UNCHECKED["en"] and answer.unverified_text == guess
+    assert answer.quotes and answer.citations and "tungsten" not in answer.text
+    assert answer.text.startswith("“") and answer.timings["total_ms"] > 0
