@@ -1,8 +1,10 @@
 """`sillok ask`, `sillok chat`, `sillok memo` and `sillok models`: answering from the command line.
 
-Why: the CLI is the scriptable face of the same facade the window uses, so answers stream to stdout as
-they are generated, `--json` gives machines one object, and Ctrl+C cancels the answer (the partial
-text is kept) instead of killing the process mid-write. Downloads happen only on `models download`.
+Why: the CLI is the scriptable face of the same facade the window uses, so `--json` gives machines one
+object (`--batch`: one per question, one model load), and Ctrl+C cancels the answer instead of killing
+the process mid-write. Plain output shows the documents' own sentences first, then the answer once its
+citations are checked — or "not in your documents" with the closest passages (issue 13): a model's
+unchecked words are never printed as the answer, so the answer is not streamed. Downloads happen only on `models download`.
 `ask --memo FILE` and `memo CONVERSATION -o FILE` write a cited memo: .docx with the citations as
 footnotes (sillok.service.memo), or .md.
 """
@@ -25,7 +27,8 @@ EXIT_OK, EXIT_USAGE, EXIT_CANCELLED = 0, 2, 130
 
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser("ask", parents=[common], help="answer a question from your documents, with sources")
-    s.add_argument("question")
+    s.add_argument("question", nargs="?")
+    s.add_argument("--batch", type=Path, help="with --json: JSONL {\"id\", \"question\"} in, one JSON answer per line out")
     s.add_argument("--conversation", help="continue this conversation (id from an earlier answer)")
     s.add_argument("--source", action="append", help="only use this file (repeatable)")
     s.add_argument("--model", help="GGUF file to answer with (default: settings, else bundled SmolLM2)")
@@ -80,35 +83,68 @@ def _where(c: Any) -> str:
     return cite(c)
 
 
+def _citations_json(a: Any) -> list[dict[str, Any]]:
+    return [{"n": c.n, "source": c.source, "page": c.page, "article": c.article, "quote": c.quote,
+             "cite": _where(c), "chunk_id": c.chunk_id} for c in a.citations]
+
+
 def _answer_json(a: Any) -> dict[str, Any]:
-    return {"answer": a.text, "found": a.found, "cancelled": a.cancelled,
-            "citations": [{"n": c.n, "source": c.source, "page": c.page, "article": c.article, "quote": c.quote,
-                           "cite": _where(c), "chunk_id": c.chunk_id} for c in a.citations],
-            "dropped": a.dropped, "timings": a.timings, "conversation_id": a.conversation_id}
+    """The answer for machines. `closest` (passages to read) only when not found, never under citations."""
+    out = {"answer": a.text, "found": a.found, "cancelled": a.cancelled,
+           "quotes": [q.to_json() for q in a.quotes], "citations": _citations_json(a),
+           "dropped": a.dropped, "timings": a.timings, "conversation_id": a.conversation_id}
+    if not a.found:
+        out["closest"] = [{"source": h.source, "page": h.page, "article": h.article, "text": h.text}
+                          for h in a.closest]
+    if a.unverified_text:
+        out["unverified_text"] = a.unverified_text
+    if a.notice:
+        out["notice"] = a.notice
+    return out
+
+
+def _print_answer(a: Any) -> None:
+    """Quotes first (the documents' words), then the answer and its sources, or the refusal with the
+    closest passages; the model's unverified words are never printed as the answer."""
+    from sillok.service.labels import cite
+
+    if a.notice:
+        print(a.notice, file=sys.stderr)
+    shown_quotes = a.quotes if a.found else []
+    for q in shown_quotes:
+        print(f"“{' '.join(q.text.split())}” — {cite(q)}")
+    if shown_quotes:
+        print()
+    if not a.found:
+        print(a.text)
+        if a.closest:
+            print("closest passages:")
+            for h in a.closest:
+                print(f"  {cite(h)} — {' '.join(h.text.split())[:200]}")
+        return
+    if not (a.notice and shown_quotes):  # with no capable model the quotes are the answer
+        print(a.text)
+    for c in a.citations:
+        print(f"[{c.n}] {_where(c)} — {c.quote}")
+    if a.uncited:
+        print(f"(not cited: {len(a.uncited)} sentence(s))", file=sys.stderr)
 
 
 def _ask_once(svc: Any, question: str, args: argparse.Namespace, conversation: str | None) -> Any:
     from sillok.foundation.cancel import CancelToken
 
     token = CancelToken()
-
-    def show(piece: str) -> None:
-        sys.stdout.write(piece)
-        sys.stdout.flush()
-
-
     sources = svc.resolve_sources(args.collection, args.source)  # a bare file name works too
-    with _ctrl_c_cancels(token):
-        answer = svc.ask(question, args.collection, conversation_id=conversation,
-                         on_token=None if args.json else show, cancel=token, sources=sources)
+    if not args.json:
+        print("(reading your documents…)", file=sys.stderr)
+    with _ctrl_c_cancels(token):  # not streamed: an answer is shown only once its citations are checked
+        answer = svc.ask(question, args.collection, conversation_id=conversation, cancel=token, sources=sources)
     if args.json:
         sys.stdout.write(json.dumps(_answer_json(answer), ensure_ascii=False) + "\n")
         return answer
-    sys.stdout.write("\n")
     if answer.cancelled:
         print("[cancelled]", file=sys.stderr)
-    for c in answer.citations:
-        print(f"[{c.n}] {_where(c)} — {c.quote}")
+    _print_answer(answer)
     if answer.dropped:
         print(f"(ignored citations to sources it was not given: {', '.join(map(str, answer.dropped))})",
               file=sys.stderr)
@@ -116,6 +152,10 @@ def _ask_once(svc: Any, question: str, args: argparse.Namespace, conversation: s
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    if args.batch is not None:
+        return _ask_batch(_service(args), args)
+    if not args.question:
+        raise SillokError("`sillok ask QUESTION` (or `sillok ask --json --batch FILE`)")
     answer = _ask_once(_service(args), args.question, args, args.conversation)
     if not args.json and answer.conversation_id:
         print(f"(conversation {answer.conversation_id})", file=sys.stderr)
@@ -125,6 +165,45 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(f"memo: {_write_memo(args.memo, [MemoTurn(answer.question, answer.text, answer.citations)])}",
               file=sys.stderr)
     return EXIT_CANCELLED if answer.cancelled else EXIT_OK
+
+
+def _ask_batch(svc: Any, args: argparse.Namespace) -> int:
+    """One JSON answer per JSONL question, one model load for all, each question on its own; a bad line
+    gets an error line naming it and the rest goes on."""
+    if not args.json:
+        raise SillokError("--batch writes JSON lines: add --json")
+    if args.question or args.conversation:
+        raise SillokError("--batch takes its questions from the file, each on its own: no QUESTION or --conversation")
+    try:
+        lines = args.batch.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise SillokError(f"{args.batch}: cannot read the batch file ({e})") from e
+    sources = svc.resolve_sources(args.collection, args.source)
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        qid: Any = None
+        try:
+            try:
+                item = json.loads(line)
+            except ValueError as e:
+                raise SillokError(f"not JSON ({e.msg})") from e
+            if not isinstance(item, dict) or not isinstance(item.get("question"), str) or not item["question"].strip():
+                raise SillokError('expected {"id": …, "question": "…"}')
+            qid = item.get("id")
+            a = svc.ask(item["question"], args.collection, sources=sources)
+            out = {"id": qid, "answer": a.text, "found": a.found, "quotes": [q.to_json() for q in a.quotes],
+                   "citations": _citations_json(a), "timings": a.timings}
+            if not a.found:
+                out["closest"] = [{"source": h.source, "page": h.page, "article": h.article, "text": h.text}
+                                  for h in a.closest]
+            if a.notice:
+                out["notice"] = a.notice
+        except SillokError as e:
+            out = {"id": qid, "error": f"line {n}: {e}"}
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    return EXIT_OK
 
 
 def _write_memo(path: Path, turns: list[Any]) -> Path:

@@ -109,6 +109,9 @@ class Hit:
     # When touching chunks were merged into this hit: the chunk ids it covers, in order.
     chunk_ids: list[str] = field(default_factory=list)
     last_ordinal: int = -1
+    # The dense list's cosine similarity of this chunk to the query (None: the dense list did not find it
+    # or did not run); the answerability gate's floor reads it (service/gate.py).
+    similarity: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -76,6 +76,11 @@ class IndexReader(Protocol):
     def dense_search(self, vector: np.ndarray, embedder: Embedder, k: int,
                      sources: Sequence[str] | None = None) -> list[tuple[Key, float]]: ...
 
+    def term_doc_freq(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+        """(analysed term -> chunks holding it, chunks in the collection): the document frequencies the
+        answerability gate weighs a question's terms by (a word every chunk has says little)."""
+        ...
+
     def chunks(self, keys: Sequence[Key]) -> dict[Key, Chunk]: ...
 
 

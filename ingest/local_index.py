@@ -234,6 +234,9 @@ class LocalIndex:
                        sources: Sequence[str] | None = None) -> list[tuple[Key, float]]:
         return self.store.keyword_search(self.cid, terms, limit, sources)
 
+    def term_doc_freq(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+        return self.store.term_doc_freq(self.cid, terms)
+
     def dense_search(self, vector: np.ndarray, embedder: Embedder, k: int,
                      sources: Sequence[str] | None = None) -> list[tuple[Key, float]]:
         doc_ids = self.store.doc_ids_for(self.cid, sources) if sources else None

@@ -45,7 +45,7 @@ from sillok.foundation.types import Chunk, Progress
 from sillok.ingest.chroma_server import client_url, server_error, talking
 from sillok.ingest.chunking import indexed_text
 from sillok.ingest.index import Failure, ParsedDoc, StoredDoc
-from sillok.ingest.office_keyword import bm25, fts_tokens, query_phrases
+from sillok.ingest.office_keyword import bm25, doc_freqs, fts_tokens, query_phrases
 
 PENDING, COMMITTED = "pending", "committed"
 REGISTRY = "sillok-registry"
@@ -396,19 +396,30 @@ class OfficeReader:
         pairs, words = query_phrases(terms)
         if not pairs:
             return []
+        candidates = self._candidates(words, sources)
+        n_chunks = sum(int(m.get("chunks", 0)) for m in self.docs.values()) or 1
+        avgdl = sum(int(m.get("n_terms", 0)) for m in self.docs.values()) / n_chunks or 1.0
+        scores = bm25(candidates, pairs, n_chunks, avgdl)
+        return sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
+
+    def term_doc_freq(self, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+        """Document frequencies over the same candidate fetch keyword search makes (see IndexReader)."""
+        n_chunks = sum(int(m.get("chunks", 0)) for m in self.docs.values())
+        pairs, words = query_phrases(terms)
+        df = doc_freqs(self._candidates(words, None), pairs) if pairs and self.docs else {}
+        return {t: df.get(t, 0) for t in terms if t.strip()}, n_chunks
+
+    def _candidates(self, words: Sequence[str], sources: Sequence[str] | None) -> dict[str, str]:
+        """Chunk id -> keyword tokens of every committed chunk holding any of `words`."""
         clauses = [{"$contains": w} for w in words]
         idx = self.index
         with talking(idx.client):
             res = idx.records.get(where_document=clauses[0] if len(clauses) == 1 else {"$or": clauses},
                                   where=_source_filter(sources), include=["documents", "metadatas"],
                                   limit=MAX_CANDIDATES)
-        candidates = {cid: text for cid, text, meta in zip(res["ids"], res["documents"] or [],
-                                                            res["metadatas"] or [], strict=True)
-                      if meta.get("doc_id") in self.docs}
-        n_chunks = sum(int(m.get("chunks", 0)) for m in self.docs.values()) or 1
-        avgdl = sum(int(m.get("n_terms", 0)) for m in self.docs.values()) / n_chunks or 1.0
-        scores = bm25(candidates, pairs, n_chunks, avgdl)
-        return sorted(scores.items(), key=lambda kv: -kv[1])[:limit]
+        return {cid: text for cid, text, meta in zip(res["ids"], res["documents"] or [],
+                                                     res["metadatas"] or [], strict=True)
+                if meta.get("doc_id") in self.docs}
 
     def dense_search(self, vector: np.ndarray, embedder: Embedder, k: int,
                      sources: Sequence[str] | None = None) -> list[tuple[str, float]]:

@@ -77,3 +77,10 @@ def bm25(candidates: dict[str, str], pairs: Sequence[tuple[str, tuple[str, ...]]
                 s += idf[p] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl))
         scores[cid] = s
     return scores
+
+
+def doc_freqs(candidates: dict[str, str], pairs: Sequence[tuple[str, tuple[str, ...]]]) -> dict[str, int]:
+    """term -> how many candidate chunks (id -> space-joined tokens) hold its phrase (exact, since every
+    chunk holding a query word is among the candidates)."""
+    toks = [(text or "").split() for text in candidates.values()]
+    return {t: sum(1 for tk in toks if phrase_count(tk, p)) for t, p in pairs}

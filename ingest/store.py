@@ -418,6 +418,20 @@ class Store:
             except sqlite3.OperationalError:
                 return []
 
+    def term_doc_freq(self, cid: int, terms: Sequence[str]) -> tuple[dict[str, int], int]:
+        """How many committed chunks hold each analysed term (as FTS5 matches it: stemmed, a phrase for a
+        multi-token term), and how many chunks there are: what IDF weights need (service/gate.py)."""
+        out: dict[str, int] = {}
+        with self._lock:
+            for t in dict.fromkeys(t for t in terms if t.strip()):
+                try:
+                    row = self.db.execute(f"SELECT COUNT(*) FROM fts_{cid} WHERE fts_{cid} MATCH ?",
+                                          ('"' + t.replace('"', '""') + '"',)).fetchone()
+                    out[t] = int(row[0])
+                except sqlite3.OperationalError:  # a term FTS5 cannot parse matches nothing
+                    out[t] = 0
+        return out, self.counts(cid)[1]
+
     def _prune(self, cid: int, terms: Sequence[str], max_terms: int = 64) -> list[str]:
         """Keep at most `max_terms` query terms (long narratives make slow OR-queries)."""
         return [t for t in terms if t.strip()][:max_terms]

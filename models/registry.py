@@ -19,6 +19,7 @@ class ModelEntry:
     architecture: str
     source: str  # "default" | "folder" | "added"
     error: str = ""  # set when the file is listed but unusable
+    languages: str = ""  # what the catalogue says it writes ("en", "ko, en"); "" for a model it does not know
 
 
 class ModelRegistry:
@@ -75,9 +76,13 @@ class ModelRegistry:
 
 
 def _entry(p: Path, source: str) -> ModelEntry:
+    from sillok.models.recommend import bundled, spec_for_file
+
+    spec = bundled() if source == "default" else spec_for_file(p)
+    langs = spec.languages if spec is not None else ""
     try:
         info = validate_gguf(p)
-        return ModelEntry(str(p), info.name, info.file_size, info.architecture, source)
+        return ModelEntry(str(p), info.name, info.file_size, info.architecture, source, languages=langs)
     except SillokError as e:
         size = p.stat().st_size if p.exists() else 0
-        return ModelEntry(str(p), p.stem, size, "", source, error=str(e))
+        return ModelEntry(str(p), p.stem, size, "", source, error=str(e), languages=langs)

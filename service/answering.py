@@ -1,15 +1,17 @@
-"""Answer a question from a collection: rewrite a follow-up, retrieve, decide, stream, cite, persist.
+"""Answer a question from a collection: rewrite a follow-up, retrieve, judge, quote, stream, verify, persist.
 
-The path is direct: `Sillok.search` gives Hits, the gate keeps or refuses them, `prompting` packs them
-into chat messages, and the `ChatModel` (this computer's llama.cpp model or the office server,
-chosen once in sillok.service.backends) streams the answer back as text pieces.
+The path is direct: `Sillok.search` gives Hits; the answerability gate (service/gate.py) decides whether
+they can hold the answer at all — if not, the answer is a plain "not in your documents" with the closest
+passages, and the model is never loaded; the documents' own sentences that answer it are ranked without
+the model (service/quotes.py) and come first in every answer; `prompting` packs the hits into chat
+messages and the `ChatModel` (this computer's llama.cpp model or the office server, chosen once in
+sillok.service.backends) streams its synthesis; service/grounding.py then keeps only citations a passage
+supports. Grounded or nothing: `found` is True only with at least one verified citation, otherwise the
+model's words are kept apart (`unverified_text`) and never shown as the answer.
 
-Why the relevance gate comes before the model: a small local model asked about passages that do not
-hold the answer still answers (from its own memory, wrongly). Fused RRF scores say nothing absolute
-("best of a bad lot" scores like a good hit), so besides `settings.min_relevance` the gate requires
-that some hit shares a real query term with the question (it came from the keyword list, or a query
-term of 2+ characters occurs in its text). When nothing passes, the answer is a plain "not found"
-and the model is never loaded.
+When the answering model cannot write the question's language (the bundled SmolLM2 is English-only; the
+facade knows each catalogued model's languages), nothing is generated: the quotes are the answer, cited,
+and `notice` says which model to download in Settings → Download.
 """
 
 from __future__ import annotations
@@ -17,79 +19,59 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import SillokError
 from sillok.foundation.protocols import ChatModel, Messages
-from sillok.foundation.types import Answer, Hit
+from sillok.foundation.types import Answer, Citation, Hit, Quote
 from sillok.ingest.analyzer import analyse, analyse_query
 from sillok.service.audit import record_answer as _audit
-from sillok.service.citations import drop_repeated_sentences, parse_answer
+from sillok.service.citations import drop_repeated_sentences
+from sillok.service.gate import DEFAULT_GATE, AnswerGate, Verdict, term_weights
+from sillok.service.grounding import ground
 from sillok.service.prompting import (
     NOT_FOUND,
+    STOPPED,
+    UNCHECKED,
     answer_messages,
     followup_messages,
     language,
+    language_notice,
     rewrite_messages,
     session_rewrite_messages,
 )
+from sillok.service.quotes import rank_quotes
 from sillok.service.sessions import Session
 
 OnToken = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class RelevanceGate:
-    """When retrieved passages are worth showing to the model. `min_score` None → settings.min_relevance."""
-
-    min_score: float | None = None
-    require_term: bool = True  # a hit must share a query term (see module docstring)
-    min_term_len: int = 2
-    keyword_counts: bool = True  # a hit ranked by the keyword index shares a (stemmed) term by definition
-
-    def relevant(self, question: str, hits: Sequence[Hit], min_relevance: float = 0.0) -> bool:
-        if not hits:
-            return False
-        floor = self.min_score if self.min_score is not None else min_relevance
-        if max(h.score for h in hits) < floor:
-            return False
-        if not self.require_term:
-            return True
-        if self.keyword_counts and any("keyword" in h.ranks for h in hits):
-            return True
-        terms = self.terms(question)
-        return any(t in h.text.lower() for h in hits for t in terms)
-
-    def terms(self, question: str) -> list[str]:
-        """The question's analysed terms long enough to count as shared with a passage."""
-        return [t for t in analyse_query(question) if len(t) >= self.min_term_len]
-
-    def sources(self, question: str, hits: Sequence[Hit], dense_top: int = 2) -> list[Hit]:
-        """The hits worth putting in front of the model, in rank order.
-
-        Why: RRF fills `top_k` even from a handful of chunks, so weak vector-only neighbours (another
-        language, another topic) reach the prompt; a small model then copies or loops on them (seen:
-        SmolLM2 answering an English question with a Korean memo repeated). A hit stays when the
-        keyword index ranked it, it shares a query term, or the vector index put it in its top
-        `dense_top`; the best hit always stays.
-        """
-        terms = self.terms(question)
-        keep = [h for i, h in enumerate(hits)
-                if i == 0 or "keyword" in h.ranks or h.ranks.get("dense", dense_top + 1) <= dense_top
-                or any(t in h.text.lower() for t in terms)]
-        return keep
-
-
-DEFAULT_GATE = RelevanceGate()
 REWRITE_MAX_TOKENS = 48
+CLOSEST = 3  # passages listed under a refusal
+
+
+def judge(svc: Any, question: str, hits: Sequence[Hit], collection: str,
+          gate: AnswerGate = DEFAULT_GATE) -> tuple[Verdict, dict[str, float]]:
+    """The gate's verdict on `hits` for `question`, and the question's term weights (IDF from this
+    collection's index), which the quotes reuse."""
+    index = svc.index(collection)
+    reader = index.reader()  # one read view (the office index fetches its manifest once)
+    cache: dict[str, tuple[dict[str, int], int]] = {}
+
+    def doc_freq(terms: Sequence[str]) -> tuple[dict[str, int], int]:
+        key = "\x1f".join(terms)
+        if key not in cache:
+            cache[key] = reader.term_doc_freq(terms)
+        return cache[key]
+
+    floor_gate = gate if gate.min_score else dataclasses.replace(gate, min_score=svc.settings.min_relevance)
+    verdict = floor_gate.judge(question, hits, doc_freq, svc.dense_embedder(index).name)
+    return verdict, term_weights(question, doc_freq)
 
 
 def ask(svc: Any, question: str, collection: str = "default", *, conversation_id: str | None = None,
         on_token: OnToken | None = None, cancel: CancelToken | None = None,
         sources: Sequence[str] | None = None, chat_model: ChatModel | None = None,
-        gate: RelevanceGate = DEFAULT_GATE) -> Answer:
+        gate: AnswerGate = DEFAULT_GATE) -> Answer:
     """See module docstring. `chat_model` (any ChatModel) replaces the one the settings choose."""
     t0 = time.perf_counter()
     question = question.strip()
@@ -108,15 +90,29 @@ def ask(svc: Any, question: str, collection: str = "default", *, conversation_id
             loaded.append(chat_model if chat_model is not None else svc.chat_model())
         return loaded[0]
 
+    langs, model_name = (None, "") if chat_model is not None else svc.model_languages()
+    writes = langs is None or language(question) in langs or "*" in langs
     session = svc.sessions.get(conversation_id) if history else None
-    standalone = rewrite_question(model(), question, history, cancel, session) if history else question
+    if history and writes:
+        standalone = rewrite_question(model(), question, history, cancel, session)
+    elif history:  # no model to ask: the previous question gives the follow-up its subject
+        standalone = f"{history[-1][0].strip()} {question}"
+    else:
+        standalone = question
     t_search = time.perf_counter()
     hits = svc.search(standalone, collection, k=settings.top_k, sources=list(sources) if sources else None)
+    verdict, weights = judge(svc, standalone, hits, collection, gate)
     retrieved_at = time.perf_counter()
-    if not gate.relevant(standalone, hits, settings.min_relevance):
-        return _audit(svc, _not_found(convs, question, standalone, collection, conversation_id, hits, t0,
-                                      t_search, retrieved_at, on_token), collection)
-    hits = gate.sources(standalone, hits)
+    stamps = (t0, t_search, retrieved_at)
+    if not verdict.answerable:
+        return _audit(svc, _refusal(convs, question, standalone, collection, conversation_id, hits, stamps,
+                                    on_token, NOT_FOUND[language(question)]), collection)
+    quotes = rank_quotes(weights, hits)
+    if not writes:
+        notice = language_notice(question, model_name, svc.recommended_model(language(question)))
+        return _audit(svc, _quotes_answer(convs, question, standalone, collection, conversation_id, hits,
+                                          quotes, stamps, on_token, notice), collection)
+    retrieved, hits = hits, gate.sources(standalone, hits)
     m = model()
     msgs, shown = _prompt(m, settings, question, standalone, hits, history, session)
     generate_at = time.perf_counter()
@@ -140,18 +136,35 @@ def ask(svc: Any, question: str, collection: str = "default", *, conversation_id
             close()  # an office stream closes its HTTP response: the server stops generating
     end = time.perf_counter()
     cancelled = bool(cancel is not None and cancel.cancelled)
-    text = "".join(pieces).strip()
+    raw = "".join(pieces).strip()
     measured = m.timings()
     if measured is not None and measured.looped:
-        text = drop_repeated_sentences(text)
-    parsed = parse_answer(text, shown)
+        raw = drop_repeated_sentences(raw)
+    checked = ground(raw, shown, weights, attribute=not cancelled)  # a cut-off fragment is no claim
     timings = _timings(measured, t0, t_search, retrieved_at, generate_at, first, end, len(pieces))
+    if not checked.found and not cancelled and quotes and settings.quotes_when_unverified:
+        answer = _quotes_answer(convs, question, standalone, collection, conversation_id, retrieved, quotes,
+                                (t0, t_search, retrieved_at), None, UNCHECKED[language(question)])
+        return _audit(svc, dataclasses.replace(answer, timings=timings, unverified_text=raw), collection)
     cid = conversation_id or convs.create(collection, question)
-    convs.add_turn(cid, question, text, [dataclasses.asdict(c) for c in parsed.citations], cancelled=cancelled)
-    if not cancelled:
-        svc.sessions.put(cid, Session([*msgs, {"role": "assistant", "content": text}], list(shown)))
-    return _audit(svc, Answer(question, text, True, parsed.citations, shown, parsed.uncited, parsed.dropped,
-                              timings, cancelled, cid, standalone), collection)
+    if checked.found:
+        text, unverified, closest = checked.text, "", []
+    else:
+        text = (STOPPED if cancelled else NOT_FOUND)[language(question)]
+        unverified, closest = raw, list(shown[:CLOSEST])
+    citations = checked.citations
+    convs.add_turn(cid, question, text, [_cite_dict(c) for c in citations], found=checked.found,
+                   cancelled=cancelled)
+    if not cancelled and checked.found:
+        svc.sessions.put(cid, Session([*msgs, {"role": "assistant", "content": raw}], list(shown)))
+    answer = Answer(question, text, checked.found, citations, shown, checked.uncited if checked.found else [],
+                    checked.dropped, timings, cancelled, cid, standalone, quotes=quotes, closest=closest,
+                    unverified_text=unverified)
+    return _audit(svc, answer, collection)
+
+
+def _cite_dict(c: Citation) -> dict[str, Any]:
+    return dataclasses.asdict(c)
 
 
 def _prompt(m: ChatModel, settings: Any, question: str, standalone: str, hits: list[Hit],
@@ -174,20 +187,50 @@ def _prompt(m: ChatModel, settings: Any, question: str, standalone: str, hits: l
     return answer_messages(question, hits, history, **sizes)
 
 
-def _not_found(convs: Any, question: str, standalone: str, collection: str, conversation_id: str | None,
-               hits: list[Hit], t0: float, t_search: float, retrieved_at: float,
-               on_token: OnToken | None) -> Answer:
-    text = NOT_FOUND[language(question)]
+def _refusal(convs: Any, question: str, standalone: str, collection: str, conversation_id: str | None,
+             hits: list[Hit], stamps: tuple[float, float, float], on_token: OnToken | None, text: str,
+             notice: str = "") -> Answer:
+    """"Not in your documents", with the closest passages for staff to read; the model is never asked."""
     if on_token is not None:
         on_token(text)  # so a UI that only renders streamed pieces still shows the reply
     cid = conversation_id or convs.create(collection, question)
     convs.add_turn(cid, question, text, [], found=False)
+    return Answer(question, text, False, hits=hits, timings=_quick_timings(stamps), conversation_id=cid,
+                  standalone_query=standalone, closest=list(hits[:CLOSEST]), notice=notice)
+
+
+def _quotes_answer(convs: Any, question: str, standalone: str, collection: str, conversation_id: str | None,
+                   hits: list[Hit], quotes: list[Quote], stamps: tuple[float, float, float],
+                   on_token: OnToken | None, notice: str) -> Answer:
+    """The quotes as the answer, each cited ([n] is the n-th hit), when no model can write the language."""
+    if not quotes:
+        return _refusal(convs, question, standalone, collection, conversation_id, hits, stamps, on_token,
+                        NOT_FOUND[language(question)], notice)
+    index = {h.chunk_id: i for i, h in enumerate(hits)}
+    citations: dict[int, Citation] = {}
+    lines = []
+    for q in quotes:
+        i = index[q.chunk_id]
+        h = hits[i]
+        citations.setdefault(i + 1, Citation(i + 1, q.source, q.page, q.article, " ".join(q.text.split()),
+                                             q.chunk_id, h.start + q.start, h.start + q.end, q.title))
+        lines.append(f"“{' '.join(q.text.split())}” [{i + 1}]")
+    text = "\n".join(lines)
+    if on_token is not None:
+        on_token(text)
+    cid = conversation_id or convs.create(collection, question)
+    cites = sorted(citations.values(), key=lambda c: c.n)
+    convs.add_turn(cid, question, text, [_cite_dict(c) for c in cites], found=True)
+    return Answer(question, text, True, cites, hits, timings=_quick_timings(stamps), conversation_id=cid,
+                  standalone_query=standalone, quotes=quotes, notice=notice)
+
+
+def _quick_timings(stamps: tuple[float, float, float]) -> dict[str, float]:
+    t0, t_search, retrieved_at = stamps
     end = time.perf_counter()
-    timings = {"rewrite_ms": _ms(t0, t_search), "retrieval_ms": _ms(t_search, retrieved_at),
-               "first_token_ms": 0.0, "total_ms": _ms(t0, end), "tokens_per_s": 0.0, "prompt_tokens": 0,
-               "reused_tokens": 0}
-    return Answer(question, text, False, hits=hits, timings=timings, conversation_id=cid,
-                  standalone_query=standalone)
+    return {"rewrite_ms": _ms(t0, t_search), "retrieval_ms": _ms(t_search, retrieved_at),
+            "first_token_ms": 0.0, "total_ms": _ms(t0, end), "tokens_per_s": 0.0, "prompt_tokens": 0,
+            "reused_tokens": 0}
 
 
 def rewrite_question(model: ChatModel, question: str, history: Sequence[tuple[str, str]],

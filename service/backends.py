@@ -235,3 +235,27 @@ def model_label(settings: Settings) -> str:
         path = default_llm_path()
         return f"default ({path.name})" if path is not None else "default"
     return name
+
+
+def model_languages(settings: Settings) -> tuple[frozenset[str] | None, str]:
+    """(languages the answering model writes, its name): from the model catalogue for the bundled
+    model and downloaded recommended ones; None where unknown (an office server, a file of one's own),
+    which answering treats as able."""
+    if office_model(settings):
+        return None, settings.llm_server_model
+    from sillok.models.recommend import bundled, languages, spec_for_file
+
+    name = str(settings.llm_model or "default")
+    spec = bundled() if name == "default" else spec_for_file(name)
+    if spec is None:
+        return None, Path(name).name
+    return frozenset(languages(spec)), spec.name.removesuffix(" (default)")
+
+
+def recommended_model(settings: Settings, language: str) -> str:
+    """The catalogue's best downloadable model for `language` on this computer (Settings → Download)."""
+    from sillok.models.recommend import handles, recommend, total_memory_gb
+
+    advice = [a for a in recommend(language, total_memory_gb()) if handles(a.model, language)]
+    fitting = [a for a in advice if a.fits] or advice
+    return fitting[0].model.name if fitting else ""

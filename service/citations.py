@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sillok.foundation.types import Citation, Hit
 from sillok.ingest.analyzer import analyse
@@ -33,6 +33,7 @@ class ParsedAnswer:
     citations: list[Citation]
     uncited: list[str]
     dropped: list[int]
+    claims: dict[int, str] = field(default_factory=dict)  # n -> the sentence its citation vouches for
 
 
 def _normalise(text: str) -> str:
@@ -138,7 +139,7 @@ def parse_answer(text: str, hits: list[Hit]) -> ParsedAnswer:
         hit = hits[n - 1]
         quote, start, end = best_quote(hit, BRACKET_RE.sub("", claim), BRACKET_RE.sub("", norm))
         citations.append(Citation(n, hit.source, hit.page, hit.article, quote, hit.chunk_id, start, end, hit.title))
-    return ParsedAnswer(citations, uncited, sorted(dropped))
+    return ParsedAnswer(citations, uncited, sorted(dropped), {n: BRACKET_RE.sub("", c).strip() for n, c in cited.items()})
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

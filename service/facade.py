@@ -123,6 +123,14 @@ class Sillok:
         llm = self.llm.llm
         return llm.info if llm is not None else None
 
+    def model_languages(self) -> tuple[frozenset[str] | None, str]:
+        """(languages the answering model can write, or None when unknown; its name)."""
+        return backends.model_languages(self.settings)
+
+    def recommended_model(self, language: str) -> str:
+        """The recommended model to download for answers in `language` ("ko", "en")."""
+        return backends.recommended_model(self.settings, language)
+
     def model_label(self) -> str:
         return backends.model_label(self.settings)
 

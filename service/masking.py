@@ -48,7 +48,8 @@ def mask_answer(answer: Answer, masker: Masker) -> Answer:
     return dataclasses.replace(
         answer, question=m(answer.question), text=m(answer.text),
         citations=[mask_citation(c, masker) for c in answer.citations], hits=mask_hits(answer.hits, masker),
-        uncited=[m(s) for s in answer.uncited], standalone_query=m(answer.standalone_query))
+        uncited=[m(s) for s in answer.uncited], standalone_query=m(answer.standalone_query),
+        unverified_text=m(answer.unverified_text))  # quotes and closest come from the masked hits
 
 
 def mask_pages(pages: Sequence[Page], masker: Masker) -> list[Page]:

@@ -40,19 +40,44 @@ REWRITE = (
     "conversation above. Reply with the question only."
 )
 NOT_FOUND = {"en": "I could not find this in your documents.", "ko": "문서에서 찾을 수 없습니다."}
+# A stopped answer that had not yet cited a passage: what it said is kept apart (Answer.unverified_text).
+STOPPED = {"en": "Stopped before the answer cited your documents.",
+           "ko": "답변이 문서를 인용하기 전에 중지되었습니다."}
+UNCHECKED = {"en": "The model's answer could not be checked against your documents; these sentences from them "
+                   "answer the question.",
+             "ko": "모델의 답변을 문서로 확인할 수 없어, 질문에 답하는 문서의 문장을 그대로 보여 드립니다."}
+LANGUAGE_NAMES = {"en": {"en": "English", "ko": "영어"}, "ko": {"en": "Korean", "ko": "한국어"}}
+# The answering model cannot write the question's language: the quotes are the answer (issue 13, point 4).
+NO_LANGUAGE = {
+    "en": "The answering model ({model}) cannot write {lang}, so the sentences from your documents below are "
+          "the answer. For written answers in {lang}, download {recommended} in Settings → Download.",
+    "ko": "답변 모델({model})은 {lang}로 답을 쓰지 못하여, 아래 문서의 문장을 그대로 답으로 보여 드립니다. "
+          "{lang} 답변을 받으려면 설정 → 다운로드에서 {recommended} 모델을 받으세요.",
+}
 MAX_HISTORY_TURNS = 3
 MAX_HISTORY_ANSWER_CHARS = 600
 MIN_SOURCE_TOKENS = 32  # a source cut shorter than this is noise; leave it out
 HANGUL_RE = re.compile(r"[\uac00-\ud7a3]")
+LATIN_RE = re.compile(r"[A-Za-z]")
 CITATION_RE = re.compile(r"\s*(?:\[|【|［)\s*\d[\d,\s\-–]*(?:\]|】|］)")
 
 Messages = list[dict[str, str]]
 CountTokens = Callable[[str], int]
 
 
+def language_notice(question: str, model: str, recommended: str) -> str:
+    """NO_LANGUAGE in the question's language, naming the model and the one to download."""
+    lang = language(question)
+    return NO_LANGUAGE[lang].format(model=model, lang=LANGUAGE_NAMES[lang][lang], recommended=recommended)
+
+
 def language(text: str) -> str:
-    """"ko" when the question has Hangul, else "en" (the two languages the app speaks)."""
-    return "ko" if HANGUL_RE.search(text) else "en"
+    """"ko" when the question is written in Korean, else "en" (the two languages the app speaks).
+
+    Korean is Hangul outweighing the Latin letters (a syllable counts for two), so an English question
+    naming a Korean patient ("… SSN? 김민지") stays English and "SmolLM2 모델의 라이선스는?" is Korean."""
+    hangul = len(HANGUL_RE.findall(text))
+    return "ko" if hangul and 2 * hangul >= len(LATIN_RE.findall(text)) else "en"
 
 
 def source_label(n: int, hit: Hit) -> str:

@@ -133,9 +133,11 @@ class Retriever:
             lists[tag + "keyword"] = fut.result()
         weights = {tag + kind: wt for tag in queries for kind, wt in (("dense", w.dense), ("keyword", w.keyword))}
         fused = rrf(lists, weights, self.rrf_k)
-        return self._hits(reader, fused, k)
+        # The gate's dense floor reads the whole question's similarity (what it was calibrated on).
+        return self._hits(reader, fused, k, dict(lists.get("dense", [])))
 
-    def _hits(self, reader: IndexReader, fused: list[tuple[Any, float, dict[str, int]]], k: int) -> list[Hit]:
+    def _hits(self, reader: IndexReader, fused: list[tuple[Any, float, dict[str, int]]], k: int,
+              similarity: dict[Any, float] | None = None) -> list[Hit]:
         pool = fused[: max(k * 4, k + 10)]
         chunks = reader.chunks([r for r, _, _ in pool])
         hits: list[Hit] = []
@@ -144,6 +146,7 @@ class Retriever:
             if chunk is None:  # a vector of a document removed meanwhile
                 continue
             hit = _hit(chunk, score, ranks)
+            hit.similarity = (similarity or {}).get(key)
             if self.merge and _merge_into(hits, hit):
                 continue
             hits.append(hit)
@@ -177,6 +180,8 @@ def _merge_into(hits: list[Hit], new: Hit) -> bool:
     for h in hits:
         if h.doc_id != new.doc_id or h.page != new.page:
             continue
+        if new.ordinal in (h.last_ordinal + 1, h.ordinal - 1) and new.similarity is not None:
+            h.similarity = max(h.similarity or new.similarity, new.similarity)
         if new.ordinal == h.last_ordinal + 1:
             text = without_repeated_header(new.text, h.text)
             h.text, h.end, h.last_ordinal = h.text + "\n" + text, new.end, new.ordinal

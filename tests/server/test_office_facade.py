@@ -171,3 +171,18 @@ def test_office_index_down_or_token_wrong_is_a_clear_error(keyring_with_token, p
             Sillok(home=tmp_path / "b", office_mode=True, chroma_url=other.url).documents()
     finally:
         other.close()
+
+
+def test_office_index_gives_the_gate_the_same_document_frequencies(keyring_with_token, proxy, tmp_path, share):
+    """Issue 13: the answerability gate weighs terms by document frequency; the office index counts them
+    as the desktop's SQLite index does, so an off-topic question is refused in office mode too."""
+    office, local = desktop(tmp_path / "o", proxy), Sillok(home=tmp_path / "l", top_k=3)
+    coll = "facade gate"
+    office.ingest([share / "abstracts"], coll)
+    local.ingest([share / "abstracts"], coll)
+    terms = ["intubation", "flight", "in-flight", "tungsten", "the"]
+    df, n = office.index(coll).reader().term_doc_freq(terms)
+    assert (df, n) == local.index(coll).reader().term_doc_freq(terms)
+    assert df["intubation"] >= 1 and df["tungsten"] == 0 and n > 3
+    answer = office.ask("What is the boiling point of tungsten in kelvin?", coll)
+    assert not answer.found and not answer.citations and answer.closest

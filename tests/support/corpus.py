@@ -5,6 +5,8 @@ from __future__ import annotations
 # pubmedqa abstracts (docs/pmid-<id>.txt); the first one answers "What was the mean time required for
 # in-flight intubation?"
 PUBMED = ["10135926", "10158597", "10173769", "10201555", "10223070", "10331115"]
+QUESTION = "What was the mean time required for in-flight intubation?"  # answered by PUBMED[0]
+GOLD = "pmid-10135926.txt"
 STATUTE = "가등기담보 등에 관한 법률.md"  # one Korean statute (ko-statutes/docs)
 
 # A contract PDF of three pages (tests/desktop): the termination clause on page 2.

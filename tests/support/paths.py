@@ -7,12 +7,13 @@ where the product stores resolved paths.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
+SHARED = Path(os.environ.get("SILLOK_SHARED") or REPO.parent / "shared")  # a worktree elsewhere names it
 EVAL = SHARED / "eval"
 SAMPLES = SHARED / "samples"
 

@@ -11,6 +11,7 @@ stream is replaced (stored uncompressed, as the format allows) so no hand-made O
 from __future__ import annotations
 
 import json
+import re
 import struct
 import zipfile
 from pathlib import Path
@@ -184,7 +185,11 @@ def test_ask_json_audit_and_conversations_never_hold_identifiers(corpus: SimpleN
 def test_streamed_answer_is_masked(corpus: SimpleNamespace) -> None:
     pieces: list[str] = []
     answer = corpus.svc.ask("Tenant phone number and email", on_token=pieces.append)
-    assert "".join(pieces).strip() == answer.text.strip() or answer.text in "".join(pieces)
+    streamed = "".join(pieces).strip()
+    if answer.found:  # the kept text is what streamed, with the citations Sillok checked (issue 13)
+        assert re.sub(r"\s*\[\d+\]", "", answer.text) in re.sub(r"\s*\[\d+\]", "", streamed)
+    else:  # not grounded: what streamed is kept apart, never as the answer
+        assert answer.unverified_text == streamed
     assert _leaks("".join(pieces)) == []
 
 
