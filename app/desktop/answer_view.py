@@ -103,12 +103,19 @@ def refusal_block(i: int, closest: list[Any], guess: str, show_guess: bool) -> s
             for j, c in enumerate(closest)))
     else:
         parts.append(md_text(tr("No passage came close.")))
-    if guess.strip():
-        arrow = "▾" if show_guess else "▸"
-        parts.append(f"[{arrow} {md_text(tr('Model’s guess — not from your documents'))}](guess:{i})")
-        if show_guess:
-            parts.append(f'> <span style="color:{GREY};">*{md_text(guess)}*</span>')
-            parts.append(f'> <span style="color:{GREY};">{md_text(tr("Not checked against your documents; do not rely on it."))}</span>')
+    parts.append(guess_block(i, guess, show_guess))
+    return "\n\n".join(p for p in parts if p)
+
+
+def guess_block(i: int, guess: str, show_guess: bool) -> str:
+    """The model's unverified words, folded away (a refusal, or quotes standing in for an unchecked answer)."""
+    if not guess.strip():
+        return ""
+    arrow = "▾" if show_guess else "▸"
+    parts = [f"[{arrow} {md_text(tr('Model’s guess — not from your documents'))}](guess:{i})"]
+    if show_guess:
+        parts.append(f'> <span style="color:{GREY};">*{md_text(guess)}*</span>')
+        parts.append(f'> <span style="color:{GREY};">{md_text(tr("Not checked against your documents; do not rely on it."))}</span>')
     return "\n\n".join(parts)
 
 

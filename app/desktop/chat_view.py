@@ -138,6 +138,8 @@ def render_turn(i: int, t: Turn) -> str:
         body = ""
     parts = [f"#### {_md_escape(t.question)}", answer_view.notice_block(i, t.notice),
              answer_view.quotes_block(i, t.quotes), body or ("…" if t.state == "streaming" else "")]
+    if t.state == "done" and t.guess:  # quotes stood in for a model answer that could not be checked
+        parts.append(answer_view.guess_block(i, t.guess, t.show_guess))
     if t.state == "stopped":
         parts.append(f"*{tr('(stopped)')}*")
     elif t.state == "error":  # the message, then one click to ask the same question again

@@ -129,6 +129,13 @@ _RULES: list[tuple[str, Callable[[], str]]] = [
      r"answer\. For written answers in English, download (.+?) in Settings → Download\.", _notice_en),
     (r"답변 모델\((.+?)\)은 영어로 답을 쓰지 못하여, 아래 문서의 문장을 그대로 답으로 보여 드립니다\. 영어 답변을 "
      r"받으려면 설정 → 다운로드에서 (.+?) 모델을 받으세요\.", _notice_en),
+    # an answer's notice (sillok.service.prompting.UNCHECKED): quotes stand in for an unchecked model answer
+    (r"The model's answer could not be checked against your documents; these sentences from them answer the "
+     r"question\.", lambda: tr("The model's answer could not be checked against your documents; these sentences from "
+                               "them answer the question.")),
+    (r"모델의 답변을 문서로 확인할 수 없어, 질문에 답하는 문서의 문장을 그대로 보여 드립니다\.",
+     lambda: tr("The model's answer could not be checked against your documents; these sentences from "
+                "them answer the question.")),
     # an answer's notice (sillok.service.answering): the answering model cannot write the question's language
     (r"(?i)(?:the )?(?:answering )?model(?: .+?)? (?:cannot|can't|does not|doesn't) (?:write|answer in|handle|speak)"
      r" (?:Korean|한국어)\b.*",

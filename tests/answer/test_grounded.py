@@ -34,7 +34,8 @@ def test_term_doc_freq_reads_the_index(svc) -> None:
     assert n >= 6 and df["intubation"] >= 1 and df["tungsten"] == 0 and df["경매"] >= 1
 
 
-def test_answer_without_verified_citation_is_not_found(svc) -> None:
+def test_answer_without_verified_citation_is_not_found(home: Path, make_svc) -> None:
+    svc = make_svc(home, quotes_when_unverified=False)  # strict: no quotes standing in for the model
     guess = "The boiling point of tungsten is 5,828 kelvin [1]."
     answer = ask(svc, QUESTION, chat_model=ScriptedModel(guess))
     assert answer.found is False and answer.citations == []

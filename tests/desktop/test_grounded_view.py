@@ -193,3 +193,27 @@ def test_settings_opens_window_modal_and_ok_applies(tmp_path: Path, make_window,
     dlg.n_ctx.setValue(2048)
     dlg.accept()
     qtbot.waitUntil(lambda: w.settings.n_ctx == 2048, timeout=10_000)
+
+
+def test_quotes_standing_in_for_an_unchecked_answer_fold_the_guess(qtbot) -> None:
+    """found with quotes as the answer (sillok.service.prompting.UNCHECKED): the model's words stay folded."""
+    from sillok.app.desktop.i18n import install_language
+    from sillok.service.prompting import UNCHECKED
+
+    quote = Quote("/docs/lease.pdf", 3, None, "Late payment incurs a fee of 5 percent.", 0, 39, "c3")
+    cite = Citation(1, "/docs/lease.pdf", 3, None, quote.text, "c3", 0, 39)
+    guess = "The fee is 12 percent [1]."
+    try:
+        install_language("ko")
+        chat = _chat(qtbot)
+        chat.begin_turn("What is the late fee?")
+        chat.finish_turn(Answer("What is the late fee?", f"“{quote.text}” [1]", True, citations=[cite],
+                                quotes=[quote], unverified_text=guess, notice=UNCHECKED["en"]))
+        shown = chat.transcript.toPlainText()
+        assert "5 percent" in shown and "12 percent" not in shown
+        assert UNCHECKED["ko"] in shown  # the notice in the UI's language, whatever the question's
+        assert shown.count("Late payment incurs") == 1  # the quotes once, not again as the answer text
+        chat.transcript.anchorClicked.emit(QUrl("guess:0"))
+        assert "12 percent" in chat.transcript.toPlainText()
+    finally:
+        install_language("en")

@@ -1044,6 +1044,10 @@ Download it anyway?</source>
         <translation>다시 시작</translation>
     </message>
     <message>
+        <source>The model&apos;s answer could not be checked against your documents; these sentences from them answer the question.</source>
+        <translation>모델의 답변을 문서로 확인할 수 없어, 질문에 답하는 문서의 문장을 그대로 보여 드립니다.</translation>
+    </message>
+    <message>
         <source>Watched folder is back: {0}</source>
         <translation>지켜보는 폴더가 다시 연결되었습니다: {0}</translation>
     </message>
