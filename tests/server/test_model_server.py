@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,14 @@ GOLD = "pmid-10135926.txt"
 pytestmark = pytest.mark.slow
 
 
+def _kept_from(streamed: str, kept: str) -> bool:
+    """The kept answer is what streamed, with the citations Sillok verified or attributed (issue 13) and
+    the tidying of grounding (an unbalanced bracket at a cut-off end): compared without [n] markers."""
+    def unmarked(t: str) -> str:
+        return re.sub(r"\s*\[\d+(?:,\s*\d+)*\]", "", t).strip()
+    return bool(kept) and unmarked(kept) in unmarked(streamed)
+
+
 def chat(url: str, **kw: Any):
     return make_chat_model(url, None, max_tokens=48, timeout=30, backoff_s=0.2, **kw)
 
@@ -39,7 +48,7 @@ def test_ask_streams_through_the_office_model(svc, llm: Server) -> None:
     pieces: list[str] = []
     answer = ask(svc, QUESTION, chat_model=chat(llm.url), on_token=pieces.append)
     assert answer.found and not answer.cancelled
-    assert len(pieces) > 3 and "".join(pieces).strip() == answer.text
+    assert len(pieces) > 3 and _kept_from("".join(pieces), answer.text)
     assert Path(answer.hits[0].source).name == GOLD
     # Citations are parsed exactly as for the local model: every [n] maps to a retrieved hit.
     for c in answer.citations:
@@ -117,7 +126,7 @@ def test_shared_index_and_shared_model_answer_together(svc, llm: Server, proxy, 
                         top_k=3, max_answer_tokens=48, n_ctx=2048)
         pieces: list[str] = []
         answer = office.ask(QUESTION, on_token=pieces.append)
-    assert answer.found and Path(answer.hits[0].source).name == GOLD and "".join(pieces).strip() == answer.text
+    assert answer.found and Path(answer.hits[0].source).name == GOLD and _kept_from("".join(pieces), answer.text)
     assert not office.llm.loaded  # the local model was never loaded
     [event] = office.audit.read()
     assert (event["event"], event["question"], event["found"]) == ("ask", QUESTION, True)
