@@ -60,7 +60,7 @@ def build_pdf(pages: Sequence[PageText], title: str | None = None, image_pages: 
         objs.append(b"<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray "
                     b"/BitsPerComponent 8 /Length 4 >>\nstream\n\x80\x80\x80\x80\nendstream")
         resources += f" /XObject << /Im1 {len(objs)} 0 R >>"
-    kids = []
+    streams: list[str] = []
     for i, page in enumerate(pages):
         ops = ["q 500 0 0 700 50 50 cm /Im1 Do Q"] if i in image_pages else []
         lines = _lines(page)
@@ -68,13 +68,8 @@ def build_pdf(pages: Sequence[PageText], title: str | None = None, image_pages: 
             ops.append("BT /F1 12 Tf 14 TL 72 720 Td")
             ops += [f"{pdf_string(line)} Tj T*" for line in lines]
             ops.append("ET")
-        stream = "\n".join(ops).encode("latin-1")
-        objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {len(objs)} 0 R "
-                    f"/Resources << {resources} >> >>".encode())
-        kids.append(len(objs))
-    objs[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
-    objs[1] = f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode()
+        streams.append("\n".join(ops))
+    _page_tree(objs, streams, resources)
     info = None
     if title:
         objs.append(f"<< /Title {pdf_string(title)} >>".encode("latin-1"))
@@ -158,7 +153,7 @@ def build_layout_pdf(pages: Sequence[Sequence[LayoutItem]], title: str | None = 
     n = len(objs) + 1
     objs += [_KOREAN_FONT[0] % (n + 1), _KOREAN_FONT[1] % (n + 2), _KOREAN_FONT[2]]
     resources = f"/Font << /F1 {f1} 0 R /F2 {n} 0 R >>"
-    kids = []
+    streams: list[str] = []
     for items in pages:
         ops: list[str] = []
         y = 740.0
@@ -170,15 +165,24 @@ def build_layout_pdf(pages: Sequence[Sequence[LayoutItem]], title: str | None = 
                 table_ops, y = _table_ops(item, y - 8)
                 ops += table_ops
                 y -= 8
-        stream = "\n".join(ops).encode("latin-1")
+        streams.append("\n".join(ops))
+    _page_tree(objs, streams, resources)
+    info = None
+    if title:  # a text string in UTF-16BE with its byte order mark, so a Korean title is kept
+        objs.append(f"<< /Title <feff{title.encode('utf-16-be').hex()}> >>".encode())
+        info = len(objs)
+    return assemble_pdf(objs, root=1, info=info)
+
+
+def _page_tree(objs: list[bytes], streams: list[str], resources: str) -> None:
+    """Append one content stream and Page object per page (US Letter) and fill the catalog and page tree
+    into the two slots the writers keep at objs[0] and objs[1]."""
+    kids = []
+    for ops in streams:
+        stream = ops.encode("latin-1")
         objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
         objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {len(objs)} 0 R "
                     f"/Resources << {resources} >> >>".encode())
         kids.append(len(objs))
     objs[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
     objs[1] = f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode()
-    info = None
-    if title:  # a text string in UTF-16BE with its byte order mark, so a Korean title is kept
-        objs.append(f"<< /Title <feff{title.encode('utf-16-be').hex()}> >>".encode())
-        info = len(objs)
-    return assemble_pdf(objs, root=1, info=info)
