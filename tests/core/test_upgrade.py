@@ -4,7 +4,6 @@ stays searchable with its old vectors until the new set is complete, the new vec
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,20 +12,15 @@ from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import Cancelled
 from sillok.models.embedding import E5, MINILM
 from sillok.service.facade import Sillok
-from tests.support.paths import shared_path
+from tests.support.corpus import GOLD, copy_pubmed
 
-GOLD = "pmid-10135926.txt"
 QUESTION = "mean time required for in-flight intubation"
 
 
 @pytest.fixture
 def old_home(tmp_path: Path) -> Path:
     """A data folder as the previous release left it: MiniLM vectors, no embedder spec recorded."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    src = shared_path("eval", "pubmedqa", "docs")
-    for name in [GOLD, *sorted(p.name for p in src.iterdir())[:4]]:
-        shutil.copy(src / name, docs / name)
+    docs = copy_pubmed(tmp_path / "docs", 4)
     home = tmp_path / "home"
     old = Sillok(home=home, embedding_model="minilm")
     assert old.ingest([docs]).chunks > 5 and old.vector_debt() == 0

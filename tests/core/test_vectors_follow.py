@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,20 +10,14 @@ import pytest
 from sillok.foundation.cancel import CancelToken
 from sillok.foundation.errors import Cancelled
 from sillok.service.facade import Sillok
-from tests.support.paths import shared_path
+from tests.support.corpus import GOLD, copy_pubmed
 
 QUESTION = "mean time required for in-flight intubation"
-GOLD = "pmid-10135926.txt"
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    out = tmp_path / "docs"
-    out.mkdir()
-    src = shared_path("eval", "pubmedqa", "docs")
-    for name in [GOLD, *sorted(p.name for p in src.iterdir())[:5]]:
-        shutil.copy(src / name, out / name)
-    return out
+    return copy_pubmed(tmp_path / "docs", 5)
 
 
 def test_keyword_search_works_before_the_vectors_and_dense_after(tmp_path: Path, folder: Path) -> None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+from tests.support.paths import shared_path
+
 # pubmedqa abstracts (docs/pmid-<id>.txt); the first one answers "What was the mean time required for
 # in-flight intubation?"
 PUBMED = ["10135926", "10158597", "10173769", "10201555", "10223070", "10331115"]
@@ -20,3 +25,12 @@ PDF_PAGES = [
     ["Section 9. Governing law.", "This agreement is governed by the laws of the Republic of Korea.",
      "Disputes go to the Seoul Central District Court."],
 ]
+
+
+def copy_pubmed(dest: Path, others: int) -> Path:
+    """`dest` holding GOLD plus the first `others` pubmedqa abstracts by name (a small real corpus)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    src = shared_path("eval", "pubmedqa", "docs")
+    for name in [GOLD, *sorted(p.name for p in src.iterdir())[:others]]:
+        shutil.copy(src / name, dest / name)
+    return dest
