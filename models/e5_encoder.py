@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import threading
 import time
 from collections.abc import Iterable, Sequence
@@ -37,6 +38,10 @@ from sillok.models.e5_file import (
 )
 
 _META = "\u2581"  # SentencePiece metaspace
+# Batches are padded to a multiple of this many tokens: a few dozen distinct GEMM shapes instead of one
+# per batch, so oneDNN's cache of kernels per shape stays small (with exact lengths, RSS crept up by
+# ~7 MB per 256 passages; with this it stays flat; cost: ~8 padded tokens per window).
+_ROUND = 16
 _MULTISPACE = re.compile(" {2,}")
 
 
@@ -337,7 +342,7 @@ class E5Torch:
         with self._lock:
             s = 0
             while s < len(order):
-                L = len(wins[order[s]][1])
+                L = min(-(-len(wins[order[s]][1]) // _ROUND) * _ROUND, self.max_seq_length)
                 bsz = max(1, self.max_batch_tokens // L)
                 batch = [wins[w] for w in order[s:s + bsz]]
                 s += len(batch)
@@ -353,4 +358,32 @@ class E5Torch:
                 acc.index_add_(0, idx, pooled * wt[:, None])
                 wsum.index_add_(0, idx, wt)
         out = (acc / wsum[:, None]).float()
+        release_freed_memory()
         return F.normalize(out, dim=1).numpy()
+
+
+def release_freed_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc only; elsewhere nothing).
+
+    Why: the activations of a batch are large and their size changes from batch to batch; glibc keeps
+    freed blocks in its heap (its mmap threshold rises after the first large free), so RSS grew with
+    every batch (measured: 416 -> 1,383 MB over 12 batches of 256 passages; the ingest peak was 1.4 GB)
+    although nothing was alive. malloc_trim(0) once per call costs about a millisecond.
+    """
+    global _LIBC
+    if _LIBC is None:
+        _LIBC = False
+        if sys.platform.startswith("linux"):
+            import ctypes
+            import ctypes.util
+
+            try:
+                libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+                _LIBC = libc if hasattr(libc, "malloc_trim") else False
+            except OSError:
+                _LIBC = False
+    if _LIBC:
+        _LIBC.malloc_trim(0)
+
+
+_LIBC: object = None
