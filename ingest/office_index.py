@@ -46,6 +46,7 @@ from sillok.ingest.chroma_server import client_url, server_error, talking
 from sillok.ingest.chunking import indexed_text
 from sillok.ingest.index import Failure, ParsedDoc, StoredDoc
 from sillok.ingest.office_keyword import bm25, doc_freqs, fts_tokens, query_phrases
+from sillok.ingest.vector_index import open_dense
 
 PENDING, COMMITTED = "pending", "committed"
 REGISTRY = "sillok-registry"
@@ -83,7 +84,7 @@ def _slug(name: str) -> str:
 
 
 def _open(client: Any, name: str) -> Any:
-    return client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+    return open_dense(client, name)
 
 
 def office_collections(client: Any) -> list[dict[str, Any]]:

@@ -42,6 +42,7 @@ _META = "\u2581"  # SentencePiece metaspace
 # per batch, so oneDNN's cache of kernels per shape stays small (with exact lengths, RSS crept up by
 # ~7 MB per 256 passages; with this it stays flat; cost: ~8 padded tokens per window).
 _ROUND = 16
+_ROUND_FROM = 32  # windows per call from which the rounding applies (ingest calls carry 128-256)
 _MULTISPACE = re.compile(" {2,}")
 
 
@@ -342,7 +343,9 @@ class E5Torch:
         with self._lock:
             s = 0
             while s < len(order):
-                L = min(-(-len(wins[order[s]][1]) // _ROUND) * _ROUND, self.max_seq_length)
+                L = len(wins[order[s]][1])
+                if len(order) >= _ROUND_FROM:  # ingest-sized calls; questions run at their exact length
+                    L = min(-(-L // _ROUND) * _ROUND, self.max_seq_length)
                 bsz = max(1, self.max_batch_tokens // L)
                 batch = [wins[w] for w in order[s:s + bsz]]
                 s += len(batch)
