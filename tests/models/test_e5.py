@@ -262,3 +262,44 @@ def test_memory_stays_flat_across_batches_of_changing_length(cache_dir):
     for _ in range(5):
         model.embed_passages(batch())
     assert _rss_mb() - before < 40
+
+
+def test_ingest_sized_calls_batch_by_length_without_changing_vectors(fp32):
+    """Calls of many passages (what ingest sends) are padded to 16-token steps, grouped so that a short
+    passage never rides in a long batch, in batches of powers of two; each vector is still the one
+    the passage gets alone."""
+    texts = [" ".join([KO[i % 3], EN[i % 3]] * (1 + i % 5))[: 40 + 37 * i] for i in range(40)]
+    texts += [LONG_KO, EN[2]]
+    together = fp32.embed_passages(texts)
+    alone = np.stack([fp32.embed_passages([t])[0] for t in texts])
+    assert cos(alone, together).min() > 0.99999
+
+
+def test_bf16_weights_are_packed_once_and_agree(cache_dir, monkeypatch):
+    if e5_encoder.resolve_dtype("auto", torch.device("cpu")) != "bf16":
+        pytest.skip("this CPU has no native bf16")
+    packed = E5Torch(cache_dir, dtype="bf16", device="cpu")
+    assert isinstance(packed.model.layers[0].fi, e5_encoder._PackedLinear)
+    monkeypatch.setattr(e5_encoder, "_prepack_linears", lambda layers: None)
+    plain = E5Torch(cache_dir, dtype="bf16", device="cpu")
+    assert isinstance(plain.model.layers[0].fi, torch.nn.Linear)
+    texts = KO + EN + [LONG_KO]
+    assert cos(plain.embed_passages(texts), packed.embed_passages(texts)).min() > 0.99999
+
+
+def test_a_question_runs_on_one_thread_and_leaves_the_setting(fp32):
+    before = torch.get_num_threads()
+    seen = []
+    real = fp32.model.forward
+
+    def spy(*args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return real(*args, **kwargs)
+
+    fp32.model.forward = spy
+    try:
+        fp32.embed_query("야간근로 가산임금")
+        fp32.embed_passages([LONG_KO] * 3)
+    finally:
+        del fp32.model.forward
+    assert seen[0] == 1 and seen[-1] == before and torch.get_num_threads() == before
