@@ -377,7 +377,8 @@ class E5Torch:
         acc = torch.zeros(len(texts), H, dtype=torch.float64)
         wsum = torch.zeros(len(texts), dtype=torch.float64)
         # A question (a few dozen tokens) runs on one thread: each op is too small to share, and
-        # waking the other thread for every op cost more than it saved (measured below).
+        # waking the other (passive) thread for every op cost more than it saved (16.5 -> 14.1 ms a
+        # question here; in a hybrid search the keyword side has the other core meanwhile).
         small = self.device.type == "cpu" and sum(len(w[1]) for w in wins) <= _ONE_THREAD_TOKENS
         with self._lock, _threads(1 if small else None):
             s = 0
