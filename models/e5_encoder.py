@@ -43,8 +43,8 @@ _META = "\u2581"  # SentencePiece metaspace
 # per batch, so oneDNN's cache of kernels per shape stays small (with exact lengths, RSS crept up by
 # ~7 MB per 256 passages; with this it stays flat; cost: ~8 padded tokens per window).
 _ROUND = 16
-_ROUND_FROM = 32
-_ONE_THREAD_TOKENS = 128  # tokens in a call at or below which it runs on one thread (questions)  # windows per call from which the rounding applies (ingest calls carry 128-256)
+_ROUND_FROM = 32  # windows in a call from which the rounding applies (ingest calls carry 128-256)
+_ONE_THREAD_TOKENS = 128  # tokens in a call at or below which it runs on one thread (questions)
 _MULTISPACE = re.compile(" {2,}")
 
 
