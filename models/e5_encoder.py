@@ -380,11 +380,12 @@ class E5Torch:
         # waking the other (passive) thread for every op cost more than it saved (16.5 -> 14.1 ms a
         # question here; in a hybrid search the keyword side has the other core meanwhile).
         small = self.device.type == "cpu" and sum(len(w[1]) for w in wins) <= _ONE_THREAD_TOKENS
+        bucket = len(order) >= _ROUND_FROM  # ingest-sized calls; questions run at their exact length
         with self._lock, _threads(1 if small else None):
             s = 0
             while s < len(order):
                 L = len(wins[order[s]][1])
-                if len(order) >= _ROUND_FROM:  # ingest-sized calls; questions run at their exact length
+                if bucket:
                     L = min(-(-L // _ROUND) * _ROUND, self.max_seq_length)
                 bsz = max(1, self.max_batch_tokens // L)
                 # a window joins only if padding it to L wastes at most a quarter (measured on a
@@ -393,7 +394,7 @@ class E5Torch:
                 n = 1
                 while n < bsz and s + n < len(order) and len(wins[order[s + n]][1]) * 4 >= L * 3:
                     n += 1
-                if len(order) >= _ROUND_FROM:
+                if bucket:
                     n = 1 << (n.bit_length() - 1)  # batch sizes in powers of two: few GEMM shapes
                 batch = [wins[w] for w in order[s:s + n]]
                 s += len(batch)
