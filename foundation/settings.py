@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     rrf_k: int = 60
     dense_weight: float | None = None  # None: 0.5 for the bundled MiniLM, 1.0 for other models
     merge_neighbours: bool = True
+    # Each hit is shown as a window of up to about this many tokens of its page around the matched chunk
+    # (neighbouring articles and clauses); 0: the matched chunk alone. docs/retrieval.md says why.
+    window_tokens: int = 400
     # Answering
     llm_model: str = "default"
     chat_format: str | None = None

@@ -112,6 +112,9 @@ class Hit:
     # The dense list's cosine similarity of this chunk to the query (None: the dense list did not find it
     # or did not run); the answerability gate's floor reads it (service/gate.py).
     similarity: float | None = None
+    # The part of `text` that the search matched, as offsets into it: the rest is the window of its page
+    # around it (sillok.service.retrieval). None: the whole text.
+    core: tuple[int, int] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

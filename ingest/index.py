@@ -13,7 +13,7 @@ treat them as opaque.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -82,6 +82,11 @@ class IndexReader(Protocol):
         ...
 
     def chunks(self, keys: Sequence[Key]) -> dict[Key, Chunk]: ...
+
+    def neighbours(self, wanted: Mapping[str, Sequence[int]]) -> dict[tuple[str, int], Chunk]:
+        """The chunks at these ordinals of these documents (those that exist), by (doc_id, ordinal): what
+        hits' windows grow into (sillok.service.retrieval), read at once (one round trip in the office)."""
+        ...
 
 
 class CollectionIndex(Protocol):

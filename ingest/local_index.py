@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -247,9 +247,16 @@ class LocalIndex:
         return [(r, s) for r, s, doc in found if owners.get(r) == doc]
 
     def chunks(self, keys: Sequence[Key]) -> dict[Key, Chunk]:
-        return {k: Chunk(r["chunk_id"], r["source"], r["doc_id"], r["ordinal"], r["text"], r["page"], r["start"],
-                         r["end"], r["heading"], r["article"], r["title"])
-                for k, r in self.store.chunk_rows(list(keys)).items()}
+        return {k: _row_chunk(r) for k, r in self.store.chunk_rows(list(keys)).items()}
+
+    def neighbours(self, wanted: Mapping[str, Sequence[int]]) -> dict[tuple[str, int], Chunk]:
+        return {(d, o): _row_chunk(r) for d, ordinals in wanted.items() if ordinals
+                for o, r in self.store.neighbours(self.cid, d, list(ordinals)).items()}
+
+
+def _row_chunk(r: Any) -> Chunk:
+    return Chunk(r["chunk_id"], r["source"], r["doc_id"], r["ordinal"], r["text"], r["page"], r["start"],
+                 r["end"], r["heading"], r["article"], r["title"])
 
 
 def _stored(d: DocRow) -> StoredDoc:

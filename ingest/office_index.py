@@ -34,7 +34,7 @@ from __future__ import annotations
 import hashlib
 import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -447,6 +447,18 @@ class OfficeReader:
         with talking(idx.client):
             res = idx.records.get(ids=list(keys), include=["metadatas"])
         return {cid: _meta_chunk(cid, m) for cid, m in zip(res["ids"], res["metadatas"] or [], strict=True)}
+
+    def neighbours(self, wanted: Mapping[str, Sequence[int]]) -> dict[tuple[str, int], Chunk]:
+        clauses: list[dict[str, Any]] = [{"$and": [{"doc_id": d}, {"ordinal": {"$in": list(o)}}]}
+                                         for d, o in wanted.items() if o and d in self.docs]
+        if not clauses:
+            return {}
+        idx = self.index
+        with talking(idx.client):
+            res = idx.records.get(where=clauses[0] if len(clauses) == 1 else {"$or": clauses},
+                                  include=["metadatas"])
+        chunks = (_meta_chunk(cid, m) for cid, m in zip(res["ids"], res["metadatas"] or [], strict=True))
+        return {(c.doc_id, c.ordinal): c for c in chunks}
 
 
 def _names(docs: dict[str, dict[str, Any]]) -> dict[str, tuple[str, list[str]]]:

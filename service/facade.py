@@ -100,7 +100,8 @@ class Sillok:
 
         s = self.settings
         return Retriever(self.embedder, candidates=s.candidates, rrf_k=s.rrf_k,
-                         merge_neighbours=s.merge_neighbours, dense_weight=s.dense_weight)
+                         merge_neighbours=s.merge_neighbours, dense_weight=s.dense_weight,
+                         window=s.window_tokens)
 
     def chat_model(self) -> ChatModel:
         """The answering model: the office model server, or the local GGUF (loaded once, here)."""

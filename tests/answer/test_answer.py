@@ -116,6 +116,20 @@ def test_any_chat_model_can_answer(svc) -> None:
     assert Path(answer.citations[0].source).name == GOLD
 
 
+def test_windows_reach_the_prompt(home: Path, make_svc) -> None:
+    """A source in the prompt is its hit's whole window (the matched passage and the text around it on
+    its page, service/retrieval.py), and a citation of it names the hit the search returned."""
+    svc = make_svc(home, window_tokens=400)
+    model = ScriptedModel("In flight it took 25.9 seconds [1].")
+    answer = ask(svc, QUESTION, chat_model=model)
+    top = answer.hits[0]
+    a, b = top.core
+    assert (a, b) != (0, len(top.text)), "the top hit did not grow a window"
+    prompt = "\n".join(m["content"] for m in model.seen[0])
+    assert top.text[:a].strip() in prompt or top.text[b:].strip() in prompt
+    assert answer.found and answer.citations[0].chunk_id == top.chunk_id
+
+
 def test_bad_model_path_is_named_and_search_still_works(home: Path, tmp_path: Path, make_svc) -> None:
     bad = tmp_path / "broken.gguf"
     bad.write_bytes(b"not a model at all")

@@ -34,9 +34,9 @@ OTHER_DOCS = {
 def test_row_question_finds_the_row_with_its_header(tmp_path: Path, fmt: str) -> None:
     from sillok.service.facade import Sillok
 
-    # Touching chunks are not merged into one hit here, so the hit is the one chunk that answers: the
-    # fee row's piece must carry the header itself (it is not the schedule's first piece).
-    svc = Sillok(home=tmp_path / "home", merge_neighbours=False)
+    # Touching chunks are not merged into one hit, nor widened into a window, here, so the hit is the one
+    # chunk that answers: the fee row's piece must carry the header itself (not the schedule's first piece).
+    svc = Sillok(home=tmp_path / "home", merge_neighbours=False, window_tokens=0)
     folder = tmp_path / "office"
     folder.mkdir()
     write_document(folder / f"discharge.{fmt}", DISCHARGE_NOTE, title="Discharge summary")

@@ -186,3 +186,23 @@ def test_office_index_gives_the_gate_the_same_document_frequencies(keyring_with_
     assert df["intubation"] >= 1 and df["tungsten"] == 0 and n > 3
     answer = office.ask("What is the boiling point of tungsten in kelvin?", coll)
     assert not answer.found and not answer.citations and answer.closest
+
+
+def test_office_hits_grow_the_same_windows_as_local_ones(keyring_with_token, proxy, tmp_path):
+    """A hit's window (the chunks around its match, service/retrieval.py _widen) is read from the office
+    index as from the desktop's: same text, same chunks."""
+    laws = tmp_path / "laws"
+    laws.mkdir()
+    articles = [("제298조(강제추행)", "폭행 또는 협박으로 사람에 대하여 추행을 한 자는 10년 이하의 징역에 처한다."),
+                ("제299조(준강제추행)", "사람의 심신상실 또는 항거불능의 상태를 이용하여 추행을 한 자는 제298조의 예에 의한다."),
+                ("제300조(미수범)", "제298조 및 제299조의 미수범은 처벌한다."),
+                ("제329조(절도)", "타인의 재물을 절취한 자는 6년 이하의 징역에 처한다.")]
+    (laws / "형법.md").write_text("# 형법\n\n" + "\n\n".join(f"{a} {b}" for a, b in articles), encoding="utf-8")
+    office, local = desktop(tmp_path / "o", proxy), Sillok(home=tmp_path / "l", top_k=3)
+    coll = "facade windows"
+    office.ingest([laws], coll)
+    local.ingest([laws], coll)
+    question = "심신상실 상태를 이용하여 추행한 자는 어떻게 처벌되는가?"
+    got, want = office.search(question, coll, k=1)[0], local.search(question, coll, k=1)[0]
+    assert len(want.chunk_ids) > 1 and "제300조(미수범)" in want.text
+    assert (got.text, got.core, len(got.chunk_ids)) == (want.text, want.core, len(want.chunk_ids))
