@@ -68,8 +68,9 @@ def first_sentences(hits: list) -> list[tuple[str, str]]:
     from sillok.service.quotes import sentence_spans
 
     out = []
-    for h in hits[:3]:
-        spans = [s for s in sentence_spans(h.text) if s[1] - s[0] >= 12]
+    for h in hits[:3]:  # the first sentence of what matched, not of the window around it (Hit.core)
+        lo = h.core[0] if h.core else 0
+        spans = [s for s in sentence_spans(h.text) if s[1] - s[0] >= 12 and s[0] >= lo]
         if spans:
             out.append((h.source, h.text[spans[0][0]:spans[0][1]]))
     return out
