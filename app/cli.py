@@ -23,7 +23,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--collection", default="default", help="collection name (default: default)")
     common.add_argument("--data-dir", type=Path, help="data folder (default: $SILLOK_HOME or the OS user data folder)")
     common.add_argument("--json", action="store_true", help="machine-readable output")
-    common.add_argument("--embedding-model", help="embedding model folder or hub id (default: bundled MiniLM)")
+    common.add_argument("--embedding-model", help="embedding model folder or hub id (default: the bundled "
+                        "multilingual-e5-small; 'minilm': the bundled English-only MiniLM)")
 
     p = argparse.ArgumentParser(prog="sillok", description="Sillok — answers from your own documents, offline.")
     sub = p.add_subparsers(dest="command", required=True)
