@@ -9,7 +9,6 @@ with documents from ../shared and made-up broken files; no language model is loa
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -22,12 +21,8 @@ from PySide6.QtWidgets import QApplication
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-_platform = os.environ.get("QT_QPA_PLATFORM")
-from tests.desktop.conftest import make_pdf  # noqa: E402 - it defaults the tests to offscreen…
-from tests.desktop.test_flow import PDF_PAGES  # noqa: E402
-
-if _platform is None:  # …the screenshots need the real X server
-    os.environ.pop("QT_QPA_PLATFORM", None)
+from tests.support.corpus import PDF_PAGES  # noqa: E402
+from tests.support.pdf import broken_pdf, write_pdf  # noqa: E402
 
 
 def wait(app: QApplication, cond: object, limit: float = 600) -> None:
@@ -57,11 +52,11 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="sillok-screens-"))
     docs = tmp / "docs"
     docs.mkdir()
-    make_pdf(docs / "contract.pdf", PDF_PAGES)
+    write_pdf(docs / "contract.pdf", PDF_PAGES)
     law = REPO.parent / "shared" / "eval" / "ko-statutes" / "docs" / "중재법.txt"
     if law.is_file():
         shutil.copy(law, docs / law.name)
-    (docs / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\nthis is not a pdf body\n")
+    (docs / "broken.pdf").write_bytes(broken_pdf(b"1 0 obj << /Type /Catalog >>\nthis is not a pdf body\n"))
     (docs / "empty.txt").write_text("")
     (docs / "old-contract.hwp").write_bytes(b"HWP Document File V3.00 \x1a\x01\x02\x03\x04\x05" + b"\0" * 200)
 

@@ -226,8 +226,8 @@ def _widen(hit: Hit, near: dict[tuple[str, int], Chunk], size: int, shown: dict[
     Why: ranking wants small units, one article or one clause, so that a match is precise, but a
     reader (and the answering model) wants what surrounds it: the 항 after the one that matched, the
     attempt article (미수범) after the crime's, the parties' names around "(together the "Parties")".
-    Measured on the dev sets (recall@5; docs/retrieval.md): Korean statutes 0.846 -> 0.924, contracts TXT
-    0.702 -> 0.753, PDF 0.657 -> 0.697, PubMed unchanged. A window never crosses a page (a citation
+    Measured on the dev sets (recall@5; docs/retrieval.md): Korean statutes 0.846 -> 0.915, contracts TXT
+    0.702 -> 0.741, PDF 0.657 -> 0.678, PubMed unchanged (window_tokens 400). A window never crosses a page (a citation
     names one page) or takes in a chunk an earlier hit already shows."""
     sides = ["next", "previous"]
     while sides:

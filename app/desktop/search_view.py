@@ -60,14 +60,21 @@ def highlight(text: str, words: list[str]) -> str:
     return "".join(out)
 
 
-def snippet(text: str, words: list[str], size: int = SNIPPET) -> str:
-    """The part of a passage around its first highlighted word, at most ``size`` characters."""
-    flat = " ".join(text.split())
-    if len(flat) <= size:
-        return flat
-    first = min((i for w in words if (i := flat.lower().find(w.lower())) >= 0), default=0)
-    start = max(0, first - size // 3)
-    return ("…" if start else "") + flat[start:start + size] + "…"
+def snippet(text: str, words: list[str], size: int = SNIPPET, core: tuple[int, int] | None = None) -> str:
+    """At most ``size`` characters of a passage, from its first highlighted word inside ``core``.
+
+    Why ``core``: a hit is a window of its page around the chunk that matched (Hit.core,
+    service/retrieval.py). Cut from the window's start, the list showed the articles before the match
+    under the match's own label (제36조 over the text of 제30조). So the cut starts where the match
+    starts, or a third of ``size`` before the first highlighted word when that lies deeper in it."""
+    if len(" ".join(text.split())) <= size:
+        return " ".join(text.split())
+    lo, hi = core or (0, len(text))
+    part = text[lo:hi].lower()
+    first = lo + min((i for w in words if (i := part.find(w.lower())) >= 0), default=0)
+    start = max(lo, first - size // 3)
+    flat = " ".join(text[start:].split())
+    return ("…" if text[:start].strip() else "") + flat[:size] + ("…" if len(flat) > size else "")
 
 
 class SearchView(QWidget):
@@ -133,7 +140,7 @@ class SearchView(QWidget):
             where += [h.heading] if h.heading and h.heading != h.article else []
             head = f'<a href="hit:{i}"><b>{html.escape(Path(h.source).name)}</b></a>'
             meta = f' <span style="color:gray">— {html.escape(" · ".join(where))}</span>' if where else ""
-            parts.append(f"<p>{head}{meta}<br>{highlight(snippet(h.text, words), words)}</p>")
+            parts.append(f"<p>{head}{meta}<br>{highlight(snippet(h.text, words, core=h.core), words)}</p>")
         self.results.setHtml("".join(parts))
 
     def _on_link(self, url: QUrl) -> None:

@@ -346,7 +346,8 @@ class MainWindow(IngestMixin, MattersMixin, LayoutMixin, MenusMixin, QMainWindow
     def show_hit(self, h: Any) -> None:
         from sillok.foundation.types import Citation
 
-        self.show_citation(Citation(0, h.source, h.page, h.article, h.text, h.chunk_id, h.start, h.end))
+        quote = h.text[h.core[0]:h.core[1]] if h.core else h.text  # the match, not the window around it
+        self.show_citation(Citation(0, h.source, h.page, h.article, quote, h.chunk_id, h.start, h.end))
 
     def copy_answer(self, i: int) -> None:
         if 0 <= i < len(self.chat.turns):

@@ -44,6 +44,24 @@ def test_search_mode_lists_passages_and_opens_them(tmp_path: Path, make_window, 
     hit = next(h for h in w.search_view.hits if "근로기준법" in h.source)
     assert hit.article and hit.article.startswith("제56조")
     assert "제56조" in w.search_view.results.toPlainText()
+    assert hit.core and "제60조" in hit.text  # the hit is a window: the next article came with it…
+    w.search_view.results.anchorClicked.emit(__import__("PySide6.QtCore", fromlist=["QUrl"]).QUrl(
+        f"hit:{w.search_view.hits.index(hit)}"))
+    qtbot.waitUntil(lambda: "연장근로" in w.viewer.highlight, timeout=30_000)
+    assert "제60조" not in w.viewer.highlight  # …but the source pane marks what matched
+
+
+def test_the_list_shows_the_match_not_the_start_of_its_window() -> None:
+    from sillok.app.desktop.search_view import snippet
+
+    before = "제30조(중재판정부의 의사결정) " + "당사자 간에 다른 합의가 없는 경우 과반수의 결의에 따른다. " * 12
+    match = "제36조(중재판정 취소의 소) 중재판정에 대한 불복은 법원에 중재판정 취소의 소를 제기하는 방법으로만 할 수 있다."
+    text = before + "\n" + match + "\n" + "제37조(중재판정의 승인과 집행) 중재판정은 승인되거나 집행된다. " * 6
+    core = (len(before) + 1, len(before) + 1 + len(match))
+    shown = snippet(text, ["중재판정"], size=200, core=core)
+    assert shown.startswith("…제36조(중재판정 취소의 소)") and shown.endswith("…") and len(shown) <= 202
+    assert snippet(text, ["중재판정"], size=200).startswith("제30조")  # without the match: the window's start
+    assert snippet(match, ["중재판정"], size=200, core=(0, len(match))) == match  # short: whole
 
 
 def test_narrow_window_keeps_the_chat_wide_and_pdf_zooms(tmp_path: Path, make_window, qtbot) -> None:

@@ -87,3 +87,16 @@ def test_a_huge_ingest_does_not_become_a_huge_list(qtbot) -> None:
     assert panel.results.count() == MAX_LINES + 1
     assert panel.results.item(0).text().startswith("✗ zz-broken.pdf")  # the failure first
     assert panel.results.item(MAX_LINES).text() == "… and 9501 more (the document list shows every file)"
+
+
+def test_the_screenshot_script_still_loads() -> None:
+    """scripts/screens.py is run by hand (it needs Xvfb and `import`), so nothing else notices when a
+    test helper it borrows moves: it once failed at its imports. Loading it runs them."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "screens.py"
+    spec = importlib.util.spec_from_file_location("sillok_screens", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert callable(module.main) and module.PDF_PAGES
