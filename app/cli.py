@@ -157,7 +157,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("no matching passages")
     for i, h in enumerate(hits, 1):
         print(f"[{i}] {cite(h)}  (score {h.score:.4f})")
-        print("    " + " ".join(h.text.split())[:300])
+        print("    " + " ".join(h.match.split())[:300])
     return EXIT_OK
 
 

@@ -120,7 +120,7 @@ def _print_answer(a: Any) -> None:
         if a.closest:
             print("closest passages:")
             for h in a.closest:
-                print(f"  {cite(h)} — {' '.join(h.text.split())[:200]}")
+                print(f"  {cite(h)} — {' '.join(h.match.split())[:200]}")
         return
     if not (a.notice and shown_quotes):  # with no capable model the quotes are the answer
         print(a.text)

@@ -116,6 +116,12 @@ class Hit:
     # around it (sillok.service.retrieval). None: the whole text.
     core: tuple[int, int] | None = None
 
+    @property
+    def match(self) -> str:
+        """The matched part of `text`: what a preview shows and the source pane marks, so the articles
+        before it in its window do not stand under its label."""
+        return self.text[self.core[0]:self.core[1]] if self.core else self.text
+
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -83,10 +83,10 @@ class Turn:
 
 
 def hit_citation(h: Any) -> Any:
-    """A passage (search hit, closest passage) as the Citation the source pane opens."""
+    """A passage (search hit, closest passage) as the Citation the source pane opens, marking its match."""
     from sillok.foundation.types import Citation
 
-    return Citation(0, h.source, h.page, h.article, h.text, h.chunk_id, h.start, h.end, h.title)
+    return Citation(0, h.source, h.page, h.article, h.match, h.chunk_id, h.start, h.end, h.title)
 
 
 def quote_citation(q: Any, hits: list[Any]) -> Any:

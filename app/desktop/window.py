@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from sillok.app.desktop import jobs
-from sillok.app.desktop.chat_view import ChatView, Turn
+from sillok.app.desktop.chat_view import ChatView, Turn, hit_citation
 from sillok.app.desktop.i18n import install_language, tr
 from sillok.app.desktop.ingest_panel import IngestPanel
 from sillok.app.desktop.reasons import reason_text
@@ -344,10 +344,7 @@ class MainWindow(IngestMixin, MattersMixin, LayoutMixin, MenusMixin, QMainWindow
                            error=lambda m: self.search_view.summary.setText(reason_text(m)))
 
     def show_hit(self, h: Any) -> None:
-        from sillok.foundation.types import Citation
-
-        quote = h.text[h.core[0]:h.core[1]] if h.core else h.text  # the match, not the window around it
-        self.show_citation(Citation(0, h.source, h.page, h.article, quote, h.chunk_id, h.start, h.end))
+        self.show_citation(hit_citation(h))
 
     def copy_answer(self, i: int) -> None:
         if 0 <= i < len(self.chat.turns):

@@ -52,6 +52,20 @@ def test_a_hit_shows_the_articles_around_its_match(svc, tmp_path: Path) -> None:
     assert len(shown) == len(set(shown))
 
 
+def test_previews_show_the_match_not_the_window_start(svc, tmp_path: Path, capsys) -> None:
+    """The CLI's preview (like the window's list and source pane) starts at what matched: cut from the
+    window's start it showed 제298조 under the label 제299조."""
+    from sillok.app.cli import main
+
+    _ingest(svc, tmp_path / "laws")
+    top = svc.search(QUESTION, k=1)[0]
+    assert top.match == top.text[top.core[0]:top.core[1]] and top.match.startswith("제299조")
+    assert top.core[0] > 0 and "제298조" in top.text[:top.core[0]]  # the window starts before the match
+    assert main(["search", QUESTION, "-k", "1", "--data-dir", str(svc.settings.home)]) == 0
+    preview = capsys.readouterr().out.splitlines()[1].strip()
+    assert preview.startswith("제299조(준강간, 준강제추행)"), preview
+
+
 def test_the_window_keeps_to_its_budget(tmp_path: Path) -> None:
     from sillok.service.facade import Sillok
 
