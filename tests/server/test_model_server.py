@@ -123,7 +123,7 @@ def test_shared_index_and_shared_model_answer_together(svc, llm: Server, proxy, 
     with memory_keyring():
         store_token(proxy.url, TOKEN)
         office = Sillok(home=tmp_path / "desk", office_mode=True, chroma_url=proxy.url, llm_server_url=llm.url,
-                        top_k=3, max_answer_tokens=48, n_ctx=2048)
+                        top_k=3, max_answer_tokens=48, n_ctx=2048, window_tokens=0)  # as `svc`: see its docstring
         pieces: list[str] = []
         answer = office.ask(QUESTION, on_token=pieces.append)
     assert answer.found and Path(answer.hits[0].source).name == GOLD and _kept_from("".join(pieces), answer.text)
