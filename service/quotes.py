@@ -141,8 +141,15 @@ def rank_quotes(weights: dict[str, float], hits: Sequence[Hit], *, limit: int = 
 
 
 def article_at(hit: Hit, offset: int) -> str | None:
-    """The article a sentence of `hit.text` stands under: the last "제N조(…)" heading line before it (a
-    hit merged from touching chunks spans several articles), else the hit's own."""
+    """The article a sentence of `hit.text` stands under: the "제N조(…)" heading it starts with, else the
+    last heading line before it (a window or a merged hit spans several articles), else the hit's own.
+
+    Why the first case: a statute's sentence often opens with its heading ("제625조(…) 임대인이 …").
+    Looking only before the sentence named the previous article, 제624조, as soon as windows put one
+    there."""
+    here = _ARTICLE_LINE_RE.match(hit.text, offset)
+    if here:
+        return here.group(0).strip()
     found = None
     for m in _ARTICLE_LINE_RE.finditer(hit.text, 0, offset):
         found = m.group(0).strip()

@@ -131,3 +131,18 @@ def test_a_quote_names_the_article_it_stands_under() -> None:
     quotes = rank_quotes(term_weights("연장근로에 대하여 통상임금의 얼마를 가산하여야 하는가?", COMMON), [h])
     assert quotes[0].text.startswith("① 사용자는 연장근로") and quotes[0].article == "제56조(연장·야간 및 휴일 근로)"
     assert all(not q.text.startswith("제56조(") for q in quotes)  # a bare heading is no quote
+
+
+def test_a_quote_opening_with_its_heading_names_that_article() -> None:
+    """A window holds the matched article and the one before: the quote that opens with "제625조(…)" is
+    cited to 제625조, not to 제624조, whose heading is the last one before it (`sillok ask` did that)."""
+    text = ("제624조(임대인의 보존행위, 인용의무) 임대인이 임대물의 보존에 필요한 행위를 하는 때에는 임차인은 이를 "
+            "거절하지 못한다.\n제625조(임차인의 의사에 반하는 보존행위와 해지권) 임대인이 임차인의 의사에 반하여 "
+            "보존행위를 하는 경우에 임차인이 이로 인하여 임차의 목적을 달성할 수 없는 때에는 계약을 해지할 수 있다.")
+    h = hit(text, 0, "민법")
+    h.article, h.core = "제624조(임대인의 보존행위, 인용의무)", (0, text.index("\n"))
+    quotes = rank_quotes(term_weights("임차인은 보존행위로 임차의 목적을 달성할 수 없을 때 계약을 해지할 수 있는가?",
+                                      COMMON), [h])
+    by_text = {q.text[:6]: q.article for q in quotes}
+    assert by_text["제625조("] == "제625조(임차인의 의사에 반하는 보존행위와 해지권)", by_text
+    assert by_text.get("제624조(", "제624조(임대인의 보존행위, 인용의무)").startswith("제624조")
