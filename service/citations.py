@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sillok.foundation.types import Citation, Hit
 from sillok.ingest.analyzer import analyse
+from sillok.service.quotes import article_at
 
 QUOTE_MAX = 300
 MAX_RANGE = 20  # "[1-500]" is noise, not a range of sources
@@ -138,7 +139,9 @@ def parse_answer(text: str, hits: list[Hit]) -> ParsedAnswer:
     for n, claim in cited.items():
         hit = hits[n - 1]
         quote, start, end = best_quote(hit, BRACKET_RE.sub("", claim), BRACKET_RE.sub("", norm))
-        citations.append(Citation(n, hit.source, hit.page, hit.article, quote, hit.chunk_id, start, end, hit.title))
+        # The article the quoted sentence stands under: a window holds its match's neighbours too.
+        article = article_at(hit, start - hit.start)
+        citations.append(Citation(n, hit.source, hit.page, article, quote, hit.chunk_id, start, end, hit.title))
     return ParsedAnswer(citations, uncited, sorted(dropped), {n: BRACKET_RE.sub("", c).strip() for n, c in cited.items()})
 
 

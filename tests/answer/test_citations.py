@@ -76,6 +76,20 @@ def test_uncited_and_page_article() -> None:
     assert (c.page, c.article) == (4, "제3조")
 
 
+def test_a_cited_sentence_names_the_article_of_the_window_it_came_from() -> None:
+    """A hit is a window: its match (제624조) and the next article. A claim drawn from the next one is
+    cited to 제625조, whose heading opens the quoted sentence, not to the match's article."""
+    text = ("제624조(임대인의 보존행위, 인용의무) 임대인이 임대물의 보존에 필요한 행위를 하는 때에는 임차인은 이를 "
+            "거절하지 못한다.\n제625조(임차인의 의사에 반하는 보존행위와 해지권) 임대인이 임차인의 의사에 반하여 "
+            "보존행위를 하는 경우에 임차인은 계약을 해지할 수 있다.")
+    h = Hit("c3", "/docs/민법.txt", text, 0.03, page=1, article="제624조(임대인의 보존행위, 인용의무)", start=50,
+            core=(0, text.index("\n")))
+    c = parse_answer("임대인이 임차인의 의사에 반하여 보존행위를 하면 임차인은 계약을 해지할 수 있다 [1].", [h]).citations[0]
+    assert c.quote.startswith("제625조") and c.article == "제625조(임차인의 의사에 반하는 보존행위와 해지권)"
+    c = parse_answer("임차인은 임대인의 보존행위를 거절하지 못한다 [1].", [h]).citations[0]
+    assert c.quote.startswith("제624조") and c.article == "제624조(임대인의 보존행위, 인용의무)"
+
+
 def test_sentences_keep_decimals_and_korean() -> None:
     assert split_sentences("It was 25.9 s. 다음 문장입니다. [1]") == ["It was 25.9 s.", "다음 문장입니다.", "[1]"]
 
