@@ -67,9 +67,13 @@ def citation_label(source: str, page: int | None = None, article: str | None = N
 
 
 def cite(c: Any, page_word: str = "p.") -> str:
-    """`citation_label` of a Citation, a Hit or a stored citation dict."""
+    """`citation_label` of a Citation, a Quote, a Hit or a stored citation dict. A Quote's own words
+    are its quote ("⑤ …" → 제5항); a Hit's text is a whole window, so it refines nothing."""
+    from sillok.foundation.types import Quote
+
     def get(name: str, default: Any = None) -> Any:
         return c.get(name, default) if isinstance(c, dict) else getattr(c, name, default)
 
+    quote = c.text if isinstance(c, Quote) else str(get("quote", "") or "")
     return citation_label(str(get("source", "")), get("page"), get("article"), str(get("title", "") or ""),
-                          str(get("quote", "") or ""), page_word)
+                          quote, page_word)

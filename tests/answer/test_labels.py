@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sillok.foundation.types import Citation, Hit
+from sillok.foundation.types import Citation, Hit, Quote
 from sillok.service.labels import citation_label, cite, lawyer_article
 from tests.support.paths import shared_path
 
@@ -37,6 +37,10 @@ def test_labels_for_statutes_and_files() -> None:
     assert cite(c) == "근로기준법 제56조 제2항"
     assert cite({"source": "/d/a.pdf", "page": 2, "article": None, "quote": "x"}) == "a.pdf, p. 2"  # a stored citation
     assert cite(Hit("h", "/d/민법.md", "…", 0.1, article="제750조(불법행위의 내용)", title="민법")) == "민법 제750조"
+    # A quote's own words refine its label, as a citation's do (`sillok ask` printed "제10조의6" alone).
+    q = Quote("/d/상가건물 임대차보호법.md", None, "제10조의6(임대차계약 해지)", "⑤ 제4항의 경우 임차인은 언제든지 …",
+              0, 20, "c2", "상가건물 임대차보호법")
+    assert cite(q) == "상가건물 임대차보호법 제10조의6 제5항"
 
 
 def test_real_statute_chunks_are_cited_by_law_and_article() -> None:
