@@ -43,6 +43,10 @@ ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "no.", "nos.", "sec.", "art.", "inc.", 
 _BOUNDARY_RE = re.compile(r"(?<=[.!?。？！])\s+(?=\S)|\n+|(?=[\u2460-\u2473])")
 _HEADING_RE = re.compile(r"제\d+조(?:의\d+)?\([^)\n]*\)")  # a statute article's heading line, alone
 _ARTICLE_LINE_RE = re.compile(r"(?m)^제\d+조(?:의\d+)?\([^)\n]*\)")
+# A contract's section heading standing as a sentence: "16.04 Governing Law.", "Section 5 Term.",
+# "ARTICLE XII MISCELLANEOUS": a section number, then a few title-case words, nothing said.
+_SECTION_NO_RE = re.compile(r"(?i)(?:(?:section|article|clause)\s+(?:\d+(?:\.\d+)*|[ivxlc]+)\.?|\d+\.(?:\d+\.?)*)$")
+_SMALL_WORDS = {"and", "of", "the", "to", "for", "in", "on", "or", "by", "with", "a", "an"}
 _LIST_MARK_RE = re.compile(r"\(?(?:\d{1,3}|[a-z]|[ivx]{1,4}|[가-힣])[.)]")  # "1." "a." "(iv)." "가." list markers
 
 
@@ -67,6 +71,18 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         lead = len(piece) - len(piece.lstrip())
         spans += _cut_long(text, a + lead, a + len(piece.rstrip()))
     return spans
+
+
+def _is_section_heading(sent: str) -> bool:
+    """"16.04 Governing Law." or "Section 5 Term.": a contract heading the sentence splitter left alone."""
+    words = sent.rstrip(".").split()
+    if not 2 <= len(words) <= 7:
+        return False
+    for n in (2, 1):  # "Section 5" or "16.04"
+        if _SECTION_NO_RE.match(" ".join(words[:n])):
+            rest = words[n:]
+            return bool(rest) and all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in rest)
+    return False
 
 
 def _cut_long(text: str, a: int, b: int) -> list[tuple[int, int]]:
@@ -105,8 +121,9 @@ def rank_quotes(weights: dict[str, float], hits: Sequence[Hit], *, limit: int = 
         context = sentence_tokens(f"{hit.title} {hit.article or ''} {hit.heading}")
         for a, b in sentence_spans(hit.text):
             sent = hit.text[a:b]
-            if len(sent) < MIN_CHARS or sent.startswith("#") or _HEADING_RE.fullmatch(sent):
-                continue  # a heading line ("# Title", "제65조(…)") names, it does not say
+            if (len(sent) < MIN_CHARS or sent.startswith("#") or _HEADING_RE.fullmatch(sent)
+                    or _is_section_heading(sent)):
+                continue  # a heading line ("# Title", "제65조(…)", "16.04 Governing Law.") names, it does not say
             seq = tokens_of(sent)
             toks = set(seq)
             held = sum(w for t, w in weights.items() if t in term_stems and term_stems[t] <= toks | context)

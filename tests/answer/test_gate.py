@@ -146,3 +146,15 @@ def test_a_quote_opening_with_its_heading_names_that_article() -> None:
     by_text = {q.text[:6]: q.article for q in quotes}
     assert by_text["제625조("] == "제625조(임차인의 의사에 반하는 보존행위와 해지권)", by_text
     assert by_text.get("제624조(", "제624조(임대인의 보존행위, 인용의무)").startswith("제624조")
+
+
+def test_a_contract_section_heading_is_no_quote() -> None:
+    """"16.04 Governing Law." names a section and says nothing: `sillok ask` showed it as one of the
+    four sentences that answer "Which state's law governs …?"."""
+    text = ("16.04 Governing Law.\nThis Agreement shall be construed under the internal Laws of the State of "
+            "Connecticut.\n10 days notice of any governing law dispute is required.")
+    quotes = rank_quotes(term_weights("Which state's law governs the agreement?", COMMON), [hit(text)])
+    said = [q.text for q in quotes]
+    assert "16.04 Governing Law." not in said, said
+    assert any(q.startswith("This Agreement shall be construed") for q in said)
+    assert "10 days notice of any governing law dispute is required." in said  # a number, then a sentence
