@@ -103,16 +103,18 @@ def phase_scale(home: str, n: int) -> dict:
     svc.backend.store.set_embedding(cid, key, svc.embedder.name)
     build = time.perf_counter() - t0
     queries = [" ".join(rng.choice(vocab, 8)) for _ in range(60)] + ["metformin glucose outcome", "야간근로 가산임금"]
-    # The same searches with hits as their matched chunk alone (no window), interleaved: what windows cost.
-    alone = Sillok(home=Path(home), window_tokens=0)
+    # The same searches with hits as their matched chunk alone (window 0), interleaved: what windows
+    # cost. The same Sillok (one embedding model in memory, so the peak stays the product's).
+    window = svc.settings.window_tokens
     svc.search(queries[0])  # warm
-    alone.search(queries[0])
     lat, lat0 = [], []
     for q in queries:
-        for s, out in ((svc, lat), (alone, lat0)):
+        for size, out in ((window, lat), (0, lat0)):
+            svc.settings.window_tokens = size
             t = time.perf_counter()
-            s.search(q)
+            svc.search(q)
             out.append(1000 * (time.perf_counter() - t))
+    svc.settings.window_tokens = window
     lat.sort()
     lat0.sort()
     return {"chunks": n, "build_s": build, "p50_ms": lat[len(lat) // 2], "p95_ms": lat[int(len(lat) * 0.95)],

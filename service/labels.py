@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from sillok.foundation.types import Quote
+
 ARTICLE_NO_RE = re.compile(r"(?:(부칙)\s*)?제\s*(\d+)\s*조(?:\s*의\s*(\d+))?")
 PARA_RE = re.compile(r"제\s*(\d+)\s*항")
 ITEM_RE = re.compile(r"제\s*(\d+)\s*호")
@@ -69,8 +71,6 @@ def citation_label(source: str, page: int | None = None, article: str | None = N
 def cite(c: Any, page_word: str = "p.") -> str:
     """`citation_label` of a Citation, a Quote, a Hit or a stored citation dict. A Quote's own words
     are its quote ("⑤ …" → 제5항); a Hit's text is a whole window, so it refines nothing."""
-    from sillok.foundation.types import Quote
-
     def get(name: str, default: Any = None) -> Any:
         return c.get(name, default) if isinstance(c, dict) else getattr(c, name, default)
 

@@ -67,8 +67,9 @@ def snippet(text: str, words: list[str], size: int = SNIPPET, core: tuple[int, i
     service/retrieval.py). Cut from the window's start, the list showed the articles before the match
     under the match's own label (제36조 over the text of 제30조). So the cut starts where the match
     starts, or a third of ``size`` before the first highlighted word when that lies deeper in it."""
-    if len(" ".join(text.split())) <= size:
-        return " ".join(text.split())
+    whole = " ".join(text.split())
+    if len(whole) <= size:
+        return whole
     lo, hi = core or (0, len(text))
     part = text[lo:hi].lower()
     first = lo + min((i for w in words if (i := part.find(w.lower())) >= 0), default=0)
